@@ -1,0 +1,132 @@
+# slotflip — kbuild-style Makefile.
+#
+#   make                      build $(O)/slotflip with the current (or default) configuration
+#   make <name>_defconfig     load configs/<name>_defconfig into $(O)/.config
+#   make menuconfig           edit $(O)/.config
+#   make install DESTDIR=... PREFIX=/usr
+#   make check                set-up, unit + host integration tests, again under ASan/UBSan
+#   make demo                 set-up, then the update story on a simulated board
+#   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
+#   make bench                benchmarks (install speed and memory against RAUC and SWUpdate)
+#   make qemu-test            the boot chain in QEMU (U-Boot, Linux, slotflip)
+#
+# Variables: O= output folder (default build), CROSS_COMPILE= tool prefix, V=1 verbose,
+# SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist.
+
+O ?= build
+V ?= 0
+SAN ?= 0
+CROSS_COMPILE ?=
+DEFCONFIG ?= x86_64_defconfig
+PREFIX ?= /usr/local
+DESTDIR ?=
+PYTHON ?= /usr/bin/python3
+KCONFIGLIB ?= /usr/lib/python3/dist-packages
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC := $(CROSS_COMPILE)gcc
+STRIP := $(CROSS_COMPILE)strip
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+SF_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -Iboot -MMD -MP
+SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto
+ifeq ($(SAN),1)
+SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SF_LDFLAGS += -fsanitize=address,undefined
+endif
+
+config := $(O)/.config
+autoconf := $(O)/include/generated/autoconf.h
+kconfig_env := KCONFIG_CONFIG=$(config) srctree=$(CURDIR)
+
+# The configuration decides which objects are built (obj-$(CONFIG_X)).
+ifeq ($(filter %_defconfig menuconfig clean distclean help deps,$(MAKECMDGOALS)),)
+-include $(config)
+endif
+
+include updater/Makefile.objs
+include boot/Makefile.objs
+
+lib-objs := $(addprefix $(O)/,$(lib-y))
+cli-objs := $(addprefix $(O)/,$(cli-y))
+test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
+test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
+test-support := $(addprefix $(O)/,$(test-support-y))
+
+.PHONY: all install check tests demo fuzz bench qemu-test qemu-demo clean distclean menuconfig \
+	savedefconfig help deps
+.DEFAULT_GOAL := all
+
+all: $(O)/slotflip
+
+$(config):
+	@mkdir -p $(O)
+	@echo "  DEFCONFIG $(DEFCONFIG)"
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null
+
+%_defconfig: configs/%_defconfig
+	@mkdir -p $(O)
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig $<
+
+menuconfig:
+	@mkdir -p $(O)
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/menuconfig.py Kconfig
+
+savedefconfig: $(config)
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/savedefconfig.py --kconfig Kconfig --out $(O)/defconfig
+
+$(autoconf): $(config) Kconfig
+	@mkdir -p $(dir $@)
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/genconfig.py --header-path $@ Kconfig
+
+$(O)/%.o: %.c $(autoconf)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(SF_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/libslotflip.a: $(lib-objs)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(O)/slotflip: $(cli-objs) $(O)/libslotflip.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
+
+$(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip.a
+	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
+
+tests: $(O)/slotflip $(test-bins)
+
+install: $(O)/slotflip
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(O)/slotflip $(DESTDIR)$(PREFIX)/bin/slotflip
+
+deps:
+	$(Q)scripts/deps.sh check
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O) tests
+	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=1 tests
+	$(Q)scripts/run-tests.sh $(O) $(O)/asan
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O) all
+	$(Q)scripts/demo.sh $(O)/slotflip
+
+help:
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+
+clean:
+	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/asan $(O)/tests
+
+distclean:
+	rm -rf $(O)
+
+-include $(lib-objs:.o=.d) $(cli-objs:.o=.d) $(test-bins:=.d)

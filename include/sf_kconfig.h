@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IS_ENABLED(CONFIG_X): 1 when the Kconfig bool X is set, 0 otherwise, usable in
+ * ordinary C expressions so that both branches are always compiled and checked.
+ * The generated autoconf.h defines CONFIG_X to 1 for every enabled bool.
+ */
+#ifndef SF_KCONFIG_H
+#define SF_KCONFIG_H
+
+#define SF_PLACEHOLDER_1 0,
+#define sf_take_second(ignored, val, ...) val
+#define sf_is_defined3(arg1_or_junk) sf_take_second(arg1_or_junk 1, 0, 0)
+#define sf_is_defined2(val) sf_is_defined3(SF_PLACEHOLDER_##val)
+#define IS_ENABLED(option) sf_is_defined2(option)
+
+#endif /* SF_KCONFIG_H */

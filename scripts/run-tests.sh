@@ -1,0 +1,59 @@
+#!/bin/sh
+# Run every test of one or more build folders and print one summary line.
+#
+#   scripts/run-tests.sh BUILD_DIR [BUILD_DIR...]
+#
+# In each folder: the unit test programs (updater/tests/test_*, boot/tests/test_*),
+# then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh)
+# against BUILD_DIR/slotflip. Every program prints TAP lines; a program that exits
+# non-zero without a failing line, or prints no plan, counts as one failure.
+# Exit code: 0 when nothing failed, 1 otherwise.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+passed=0
+failed=0
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+
+run_one() { # label, command...
+	label=$1
+	shift
+	log="$logdir/out"
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $label exited with status $rc" >>"$log"
+	fi
+	if ! grep -q '^1\.\.' "$log" && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $label printed no plan" >>"$log"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -gt 0 ]; then
+		echo "FAIL $label ($p passed, $f failed)"
+		grep -v '^ok ' "$log" | sed 's/^/    /' | tail -n 40
+	else
+		echo "ok   $label ($p passed)"
+	fi
+}
+
+for build in "$@"; do
+	build=$(cd "$build" && pwd)
+	echo "== $build"
+	for t in "$build"/updater/tests/test_* "$build"/boot/tests/test_*; do
+		case "$t" in *.d | *.o | *'*'*) continue ;; esac
+		[ -x "$t" ] || continue
+		run_one "${t#"$build"/}" "$t"
+	done
+	for t in "$top"/updater/tests/host/*.sh "$top"/boot/tests/host/*.sh; do
+		[ -f "$t" ] || continue
+		run_one "${t#"$top"/} ($(basename "$build"))" env SLOTFLIP="$build/slotflip" BUILD="$build" \
+			TOP="$top" sh "$t"
+	done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "common/sha256.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <mbedtls/sha256.h>
+
+#include "common/sha256_afalg.h"
+#include "sf_kconfig.h"
+
+struct sha256 {
+	enum sha256_engine engine;
+	mbedtls_sha256_context mbed;
+	struct sha256_afalg *afalg;
+};
+
+static int mbed_start(struct sha256 *h)
+{
+	mbedtls_sha256_init(&h->mbed);
+	return mbedtls_sha256_starts_ret(&h->mbed, 0) ? -EIO : 0;
+}
+
+int sha256_new(struct sha256 **out, enum sha256_engine engine)
+{
+	struct sha256 *h;
+	int ret = -ENOMEM;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	if (engine != SHA256_ENGINE_MBEDTLS && IS_ENABLED(CONFIG_HASH_AFALG)) {
+		ret = sha256_afalg_open(&h->afalg);
+		if (!ret) {
+			h->engine = SHA256_ENGINE_AFALG;
+			*out = h;
+			return 0;
+		}
+	}
+	if (engine == SHA256_ENGINE_AFALG) {
+		ret = -ENOTSUP;
+		goto out;
+	}
+	h->engine = SHA256_ENGINE_MBEDTLS;
+	ret = mbed_start(h);
+	if (!ret) {
+		*out = h;
+		return 0;
+	}
+out:
+	free(h);
+	return ret;
+}
+
+int sha256_update(struct sha256 *h, const void *data, size_t len)
+{
+	if (h->engine == SHA256_ENGINE_AFALG)
+		return sha256_afalg_update(h->afalg, data, len);
+	return mbedtls_sha256_update_ret(&h->mbed, data, len) ? -EIO : 0;
+}
+
+int sha256_final(struct sha256 *h, uint8_t digest[SHA256_LEN])
+{
+	if (h->engine == SHA256_ENGINE_AFALG)
+		return sha256_afalg_final(h->afalg, digest);
+	if (mbedtls_sha256_finish_ret(&h->mbed, digest))
+		return -EIO;
+	mbedtls_sha256_free(&h->mbed);
+	return mbed_start(h);
+}
+
+void sha256_free(struct sha256 *h)
+{
+	if (!h)
+		return;
+	if (h->engine == SHA256_ENGINE_AFALG)
+		sha256_afalg_close(h->afalg);
+	else
+		mbedtls_sha256_free(&h->mbed);
+	free(h);
+}
+
+const char *sha256_engine_name(const struct sha256 *h)
+{
+	return h->engine == SHA256_ENGINE_AFALG ? "afalg" : "mbedtls";
+}
+
+int sha256_buf(const void *data, size_t len, uint8_t digest[SHA256_LEN])
+{
+	return mbedtls_sha256_ret(data, len, digest, 0) ? -EIO : 0;
+}

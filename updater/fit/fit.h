@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fit — parse and verify a slotflip bundle header (a signed FIT, DESIGN §3).
+ *
+ * A bundle is a FIT as `mkimage -f bundle.its -k KEYDIR -E [-p 0x1000]` makes it:
+ * the FIT blob (the "header") followed by external image data. This module looks
+ * at the header only, in memory; the install pipeline streams the data and checks
+ * each image against the sha256 this module returns.
+ *
+ * Everything in the header is untrusted until fit_verify() returns 0. It then
+ * guarantees:
+ *  - fdt_check_full() passed against the real header size; one unnamed root;
+ *    no '@' in any node name; no two sibling nodes with the same name;
+ *  - the configuration named by /configurations/default carries a signature-N
+ *    node whose signature verifies with a key of the keyring, with the algorithm
+ *    and padding that key demands, over the regions U-Boot signs
+ *    (doc/usage/fit/signature.rst): the node set is rebuilt from the configuration
+ *    ("/", the configuration, each image in its `loadables` with its hash-N
+ *    subnodes), never taken from `hashed-nodes`; the `hashed-strings` size is
+ *    bounded by the real strings block and covers every signed property name;
+ *  - the configuration references images through `loadables` only;
+ *  - every image has external data whose offset and size lie inside the file
+ *    (when its size is known) and do not overlap the header or each other, a
+ *    `hash-1` node with algo "sha256" and a 32-byte value, and valid slotflip
+ *    metadata, read from signed nodes only.
+ */
+#ifndef SF_FIT_H
+#define SF_FIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/sf_err.h"
+#include "common/sha256.h"
+#include "common/version.h"
+
+#define FIT_PROBE_SIZE 40	 /* bytes needed by fit_header_size(): the FDT header */
+#define FIT_NAME_MAX 64		 /* node names, key names, including NUL */
+#define FIT_BOARD_MAX 64
+#define FIT_REQUIRES_MAX 8
+#define FIT_SIZE_UNKNOWN UINT64_MAX /* file size of a stream (stdin) */
+
+struct keyring;
+
+/**
+ * struct fit_require - one `slotflip,requires` entry, "component>=version"
+ */
+struct fit_require {
+	char component[SF_COMPONENT_MAX];
+	char version[SF_VERSION_MAX];
+};
+
+/**
+ * struct fit_image - one component image of the verified configuration
+ * @node:             image node name under /images
+ * @component:        `slotflip,component`
+ * @version:          `slotflip,version`
+ * @base_version:     `slotflip,base-version`; "" for a baseline
+ * @security_version: `slotflip,security-version`
+ * @n_requires:       entries in @requires
+ * @requires:         `slotflip,requires`
+ * @data_offset:      absolute offset of the data in the bundle file/stream
+ * @data_size:        `data-size`
+ * @sha256:           the signed `hash-1/value`
+ */
+struct fit_image {
+	char node[FIT_NAME_MAX];
+	char component[SF_COMPONENT_MAX];
+	char version[SF_VERSION_MAX];
+	char base_version[SF_VERSION_MAX];
+	uint32_t security_version;
+	unsigned int n_requires;
+	struct fit_require requires[FIT_REQUIRES_MAX];
+	uint64_t data_offset;
+	uint64_t data_size;
+	uint8_t sha256[SHA256_LEN];
+};
+
+/**
+ * struct fit_bundle - what a verified header says
+ * @header_size: the FIT blob's totalsize
+ * @config:      name of the default configuration
+ * @board:       the configuration's `compatible`
+ * @key_name:    the keyring key whose signature verified (fit_verify() only)
+ * @algo:        that signature's `algo`
+ * @n_images:    images in `loadables` order
+ */
+struct fit_bundle {
+	uint64_t header_size;
+	char config[FIT_NAME_MAX];
+	char board[FIT_BOARD_MAX];
+	char key_name[FIT_NAME_MAX];
+	char algo[32];
+	unsigned int n_images;
+	struct fit_image image[CONFIG_MAX_BUNDLE_IMAGES];
+};
+
+/**
+ * struct fit_sig_info - a signature node as found, for `bundle info`
+ */
+struct fit_sig_info {
+	char node[FIT_NAME_MAX];
+	char algo[32];
+	char key_name_hint[FIT_NAME_MAX];
+	char padding[16];
+};
+
+/**
+ * fit_header_size() - size of the header from its first FIT_PROBE_SIZE bytes
+ * @probe: the first bytes of the bundle
+ * @len:   bytes in @probe (at least FIT_PROBE_SIZE)
+ * @size:  out: the header's totalsize
+ * @err:   failure reason
+ *
+ * Checks the FDT magic and that totalsize lies between FIT_PROBE_SIZE and
+ * CONFIG_MAX_HEADER_SIZE, so the caller can allocate @size bytes safely.
+ *
+ * Return: 0, or -SF_EVERIFY ("not a FIT image", "header size N exceeds the limit M").
+ */
+int fit_header_size(const void *probe, size_t len, size_t *size, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
+ * fit_verify() - verify a bundle header and extract its metadata
+ * @fit:       the whole header, @fit_size bytes
+ * @fit_size:  bytes in @fit; must equal the header's totalsize
+ * @file_size: size of the whole bundle, or FIT_SIZE_UNKNOWN for a stream
+ * @keys:      the trusted keys
+ * @out:       filled on success only
+ * @err:       failure reason
+ *
+ * Return: 0 when the header is intact, signed by a trusted key and every rule in
+ * the comment at the top of this file holds; -SF_EVERIFY with a message naming
+ * the rule and node otherwise (for example "signature does not verify with key
+ * 'dev'", "node name 'conf@1' has a unit address", "no signature by a trusted key").
+ */
+int fit_verify(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
+	       struct fit_bundle *out, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * fit_inspect() - parse a header without checking signatures (`bundle info`)
+ * @fit, @fit_size, @file_size: as fit_verify()
+ * @out:    metadata as fit_verify() would report it (key_name empty)
+ * @sigs:   out: the default configuration's signature nodes
+ * @n_sigs: in: room in @sigs; out: signature nodes found (may exceed room)
+ * @err:    failure reason
+ *
+ * The same structural checks as fit_verify() apply; nothing it returns is trusted.
+ *
+ * Return: 0 or -SF_EVERIFY.
+ */
+int fit_inspect(const void *fit, size_t fit_size, uint64_t file_size, struct fit_bundle *out,
+		struct fit_sig_info *sigs, unsigned int *n_sigs, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+#endif /* SF_FIT_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tap.h — the tiny test harness of slotflip's unit tests (header only).
+ *
+ * Each test program prints TAP lines ("ok 3 - text" / "not ok 4 - text") and a
+ * plan line at the end; scripts/run-tests.sh counts them. A program that dies
+ * before its plan line counts as a failure.
+ *
+ *   ok(cond, "what %s", x);        one check
+ *   is_int(got, want, "what");     integer equality, prints both on failure
+ *   is_str(got, want, "what");     string equality
+ *   return tap_done();             plan line; exit status 1 when a check failed
+ */
+#ifndef SF_TAP_H
+#define SF_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+__attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const char *file, int line,
+								  const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_count++;
+	if (!pass)
+		tap_failed++;
+	printf("%sok %d - ", pass ? "" : "not ", tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!pass)
+		printf("#   failed at %s:%d\n", file, line);
+	fflush(stdout);
+	return pass;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+#define is_int(got, want, ...)                                                               \
+	do {                                                                                 \
+		long long tap_g_ = (long long)(got), tap_w_ = (long long)(want);             \
+		if (!tap_ok(tap_g_ == tap_w_, __FILE__, __LINE__, __VA_ARGS__))              \
+			printf("#   got %lld, want %lld\n", tap_g_, tap_w_);                     \
+	} while (0)
+
+#define is_str(got, want, ...)                                                               \
+	do {                                                                                 \
+		const char *tap_gs_ = (got), *tap_ws_ = (want);                              \
+		if (!tap_ok(tap_gs_ && tap_ws_ && !strcmp(tap_gs_, tap_ws_), __FILE__, __LINE__, \
+			    __VA_ARGS__))                                                    \
+			printf("#   got '%s', want '%s'\n", tap_gs_ ? tap_gs_ : "(null)",       \
+			       tap_ws_ ? tap_ws_ : "(null)");                                \
+	} while (0)
+
+/** tap_diag() - a comment line in the output */
+#define tap_diag(...)                                                                        \
+	do {                                                                                 \
+		printf("# ");                                                                \
+		printf(__VA_ARGS__);                                                         \
+		printf("\n");                                                                \
+	} while (0)
+
+__attribute__((unused)) static int tap_done(void)
+{
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}
+
+#endif /* SF_TAP_H */
