@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * env — the narrow interface to the U-Boot environment.
+ *
+ * slotflip owns the variables whose names start with "sf_" and leaves every other
+ * variable alone. A store replaces the whole sf_* set in one atomic write (one
+ * libuboot_env_store(): with a redundant environment the new copy gets the next
+ * flags value, so a power cut leaves either the old or the new set).
+ *
+ * Back-ends: env_uboot (libubootenv, the real thing) and an in-memory fake in
+ * the tests.
+ */
+#ifndef SF_ENV_H
+#define SF_ENV_H
+
+#include "common/kv.h"
+#include "common/sf_err.h"
+
+#define ENV_PREFIX "sf_"
+
+/**
+ * struct env_ops - environment back-end
+ * @load:  read the current sf_* variables into @out.
+ *         Return: 0; -ENODATA when no copy of the environment is valid (a
+ *         factory-fresh env: only `init` may proceed); other -errno when it
+ *         cannot be read.
+ * @store: make @vars the complete sf_* set, in one atomic store, and check it
+ *         by reading it back. Works on a factory-fresh env too (that is `init`).
+ *         Return: 0 once the new set is durable and read back, -errno otherwise.
+ */
+struct env_ops {
+	int (*load)(void *priv, struct kv *out);
+	int (*store)(void *priv, const struct kv *vars);
+};
+
+struct env_uboot;
+
+/**
+ * env_uboot_open() - the libubootenv back-end
+ * @out:    its private data, for env_uboot_ops; release with env_uboot_close()
+ * @config: an fw_env.config file
+ * @err:    failure reason
+ *
+ * Return: 0, or -SF_ECONFIG when the configuration cannot be read.
+ */
+int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/** env_uboot_close() - release; NULL is accepted */
+void env_uboot_close(struct env_uboot *e);
+
+extern const struct env_ops env_uboot_ops;
+
+#endif /* SF_ENV_H */

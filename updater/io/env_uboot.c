@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The environment through libubootenv. libubootenv 0.3.2 ignores fsync() and
+ * close() errors on store, so every store is checked by opening the environment
+ * again and comparing what it reads with what was meant to be written.
+ */
+#include "io/env.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libuboot.h>
+
+struct env_uboot {
+	struct uboot_ctx *ctx;
+};
+
+int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
+{
+	struct env_uboot *e;
+	int ret;
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "environment");
+	ret = libuboot_initialize(&e->ctx, NULL);
+	if (ret < 0) {
+		free(e);
+		return sf_fail_errno(err, SF_ECONFIG, ret, "cannot initialise libubootenv");
+	}
+	ret = libuboot_read_config(e->ctx, config);
+	if (ret < 0) {
+		env_uboot_close(e);
+		return sf_fail(err, SF_ECONFIG, "cannot use environment configuration '%s' (%s)", config,
+			       strerror(-ret));
+	}
+	*out = e;
+	return 0;
+}
+
+void env_uboot_close(struct env_uboot *e)
+{
+	if (!e)
+		return;
+	libuboot_exit(e->ctx);
+	free(e);
+}
+
+static bool is_ours(const char *name)
+{
+	return !strncmp(name, ENV_PREFIX, strlen(ENV_PREFIX));
+}
+
+/* Copy the sf_* variables of an open context into @out. */
+static int collect(struct uboot_ctx *ctx, struct kv *out)
+{
+	void *it = NULL;
+	int ret;
+
+	kv_clear(out);
+	while ((it = libuboot_iterator(ctx, it))) {
+		const char *name = libuboot_getname(it), *value = libuboot_getvalue(it);
+
+		if (!name || !value || !is_ours(name))
+			continue;
+		ret = kv_set(out, name, value);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int uboot_load(void *priv, struct kv *out)
+{
+	struct env_uboot *e = priv;
+	int ret;
+
+	ret = libuboot_open(e->ctx);
+	if (ret < 0) {
+		libuboot_close(e->ctx);
+		return ret == -ENODATA ? -ENODATA : (ret < 0 ? ret : -EIO);
+	}
+	ret = collect(e->ctx, out);
+	libuboot_close(e->ctx);
+	return ret;
+}
+
+/* Make the sf_* set of the open context equal to @vars. */
+static int apply(struct uboot_ctx *ctx, const struct kv *vars)
+{
+	char stale[KV_MAX][KV_NAME_MAX];
+	unsigned int n_stale = 0;
+	void *it = NULL;
+	int ret;
+
+	while ((it = libuboot_iterator(ctx, it))) {
+		const char *name = libuboot_getname(it);
+
+		if (!name || !is_ours(name) || kv_get(vars, name))
+			continue;
+		if (n_stale >= KV_MAX || strlen(name) >= KV_NAME_MAX)
+			return -E2BIG;
+		strcpy(stale[n_stale++], name);
+	}
+	for (unsigned int i = 0; i < n_stale; i++) {
+		ret = libuboot_set_env(ctx, stale[i], NULL);
+		if (ret)
+			return ret < 0 ? ret : -EIO;
+	}
+	for (unsigned int i = 0; i < vars->n; i++) {
+		ret = libuboot_set_env(ctx, vars->e[i].name, vars->e[i].value);
+		if (ret)
+			return ret < 0 ? ret : -EIO;
+	}
+	return 0;
+}
+
+static int uboot_store(void *priv, const struct kv *vars)
+{
+	struct env_uboot *e = priv;
+	struct kv *check;
+	int ret;
+
+	check = malloc(sizeof(*check));
+	if (!check)
+		return -ENOMEM;
+	ret = libuboot_open(e->ctx);
+	if (ret < 0 && ret != -ENODATA)
+		goto out;
+	ret = apply(e->ctx, vars);
+	if (!ret)
+		ret = libuboot_env_store(e->ctx);
+	libuboot_close(e->ctx);
+	if (ret)
+		goto out;
+	/* read back: libubootenv does not report fsync or close errors */
+	ret = uboot_load(e, check);
+	if (!ret && !kv_equal(check, vars))
+		ret = -EIO;
+out:
+	free(check);
+	return ret < 0 ? ret : (ret ? -EIO : 0);
+}
+
+const struct env_ops env_uboot_ops = {
+	.load = uboot_load,
+	.store = uboot_store,
+};

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include "io/src.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	if (fstat(fd, &st) < 0)
+		return sf_fail_errno(err, SF_EIO, errno, "%s", s->name);
+	s->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : SRC_SIZE_UNKNOWN;
+	/* a regular file opened elsewhere may not be at offset 0: read from where it is */
+	if (S_ISREG(st.st_mode)) {
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+
+		if (pos > 0 && (uint64_t)pos <= s->size)
+			s->size -= (uint64_t)pos;
+	}
+	return 0;
+}
+
+int src_open(struct src *s, const char *path, struct sf_err *err)
+{
+	int fd, ret;
+
+	if (!strcmp(path, "-"))
+		return src_open_fd(s, STDIN_FILENO, "standard input", err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sf_fail_errno(err, SF_EIO, errno, "cannot open bundle '%s'", path);
+	ret = src_open_fd(s, fd, path, err);
+	s->owned = 1;
+	if (ret)
+		src_close(s);
+	return ret;
+}
+
+void src_close(struct src *s)
+{
+	if (s->owned && s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+int src_read(struct src *s, void *buf, size_t len, struct sf_err *err)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(s->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sf_fail_errno(err, SF_EIO, errno, "cannot read %s at byte %llu", s->name,
+					     (unsigned long long)s->pos);
+		}
+		if (n == 0)
+			return sf_fail(err, SF_EVERIFY, "bundle is truncated at byte %llu (%s)",
+				       (unsigned long long)s->pos, s->name);
+		p += n;
+		len -= (size_t)n;
+		s->pos += (uint64_t)n;
+	}
+	return 0;
+}
+
+int src_skip_to(struct src *s, uint64_t off, struct sf_err *err)
+{
+	char buf[4096];
+	int ret;
+
+	if (off < s->pos)
+		return sf_fail(err, SF_EVERIFY, "bundle data at byte %llu lies behind byte %llu already read",
+			       (unsigned long long)off, (unsigned long long)s->pos);
+	/* known size: off > size means the data cannot be there */
+	if (s->size != SRC_SIZE_UNKNOWN && off > s->size)
+		return sf_fail(err, SF_EVERIFY, "bundle is truncated: byte %llu is past its end %llu",
+			       (unsigned long long)off, (unsigned long long)s->size);
+	while (s->pos < off) {
+		size_t n = off - s->pos < sizeof(buf) ? (size_t)(off - s->pos) : sizeof(buf);
+
+		ret = src_read(s, buf, n, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

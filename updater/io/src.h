@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * src — the bundle as a forward-only byte stream.
+ *
+ * A bundle is opened once (a file, or standard input for "-") and read strictly
+ * forward: the header, then each image's data in file order. Nothing is ever
+ * reopened by path or read twice, so what is verified and what is written come
+ * from the same bytes (the pipeline hashes what it writes). The size is known
+ * for regular files (fstat of the open descriptor) and unknown for pipes.
+ */
+#ifndef SF_SRC_H
+#define SF_SRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/sf_err.h"
+
+#define SRC_SIZE_UNKNOWN UINT64_MAX
+
+/**
+ * struct src - an open bundle stream
+ * @fd:    the descriptor
+ * @pos:   bytes consumed so far
+ * @size:  total size, or SRC_SIZE_UNKNOWN
+ * @owned: close @fd in src_close()
+ * @name:  for messages ("standard input" or the path)
+ */
+struct src {
+	int fd;
+	uint64_t pos;
+	uint64_t size;
+	int owned;
+	char name[256];
+};
+
+/**
+ * src_open() - open a bundle
+ * @s:    out
+ * @path: a file, or "-" for standard input
+ * @err:  failure reason
+ * Return: 0 or -SF_EIO.
+ */
+int src_open(struct src *s, const char *path, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * src_open_fd() - use an already open descriptor (not closed by src_close())
+ * Return: 0 or -SF_EIO when it cannot be inspected.
+ */
+int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/** src_close() - close the stream */
+void src_close(struct src *s);
+
+/**
+ * src_read() - read exactly @len bytes
+ * Return: 0; -SF_EVERIFY when the stream ends early ("bundle is truncated at
+ * byte N"); -SF_EIO on a read error.
+ */
+int src_read(struct src *s, void *buf, size_t len, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * src_skip_to() - move forward to absolute offset @off (reading and discarding
+ * on a pipe)
+ * Return: 0; -SF_EVERIFY when @off lies behind the current position or past
+ * the end; -SF_EIO on a read error.
+ */
+int src_skip_to(struct src *s, uint64_t off, struct sf_err *err) __attribute__((warn_unused_result));
+
+#endif /* SF_SRC_H */

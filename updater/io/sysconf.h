@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysconf — the system description (DESIGN §4): a device tree blob, compiled with
+ * dtc from a .dts in partitions/, read with libfdt. It names the board, the
+ * environment configuration, the keyring, the health checks and every component
+ * with its two slots. Relative paths in it are relative to the blob's folder.
+ */
+#ifndef SF_SYSCONF_H
+#define SF_SYSCONF_H
+
+#include <stdbool.h>
+
+#include "common/sf_err.h"
+#include "common/version.h"
+
+#define SYSCONF_PATH_MAX 256
+#define SYSCONF_CMD_MAX 256
+#define SYSCONF_MAX_SIZE (64 * 1024) /* largest system.dtb read */
+
+/**
+ * struct sysconf_comp - one component
+ * @name:        node name under /components
+ * @slot:        slot-a and slot-b paths
+ * @mount_point: `mount-point`, "" when the component is not mounted
+ * @fstype:      `fstype` for the mount
+ * @reboot:      `activation = "reboot"` (U-Boot loads it); else "soft"
+ * @stop_cmd:    `stop-command`, "" when none
+ * @start_cmd:   `start-command`, "" when none
+ */
+struct sysconf_comp {
+	char name[SF_COMPONENT_MAX];
+	char slot[2][SYSCONF_PATH_MAX];
+	char mount_point[SYSCONF_PATH_MAX];
+	char fstype[32];
+	bool reboot;
+	char stop_cmd[SYSCONF_CMD_MAX];
+	char start_cmd[SYSCONF_CMD_MAX];
+};
+
+/**
+ * struct sysconf - the whole description
+ * @path:              the blob it was read from
+ * @board:             `slotflip,board`
+ * @env_config:        `slotflip,env-config`, resolved
+ * @keyring:           `slotflip,keyring`, resolved
+ * @health_dir:        `slotflip,health-dir`, resolved ("" when unset)
+ * @max_tries:         `slotflip,max-tries` (1..9), default CONFIG_DEFAULT_MAX_TRIES
+ * @health_timeout_ms: `slotflip,health-timeout-ms`, default CONFIG_HEALTH_DEFAULT_TIMEOUT_MS
+ * @n:                 components in @c, in node order
+ * @names:             pointers to each component's name, for state_from_env()
+ */
+struct sysconf {
+	char path[SYSCONF_PATH_MAX];
+	char board[64];
+	char env_config[SYSCONF_PATH_MAX];
+	char keyring[SYSCONF_PATH_MAX];
+	char health_dir[SYSCONF_PATH_MAX];
+	unsigned int max_tries;
+	unsigned int health_timeout_ms;
+	unsigned int n;
+	struct sysconf_comp c[CONFIG_MAX_COMPONENTS];
+	const char *names[CONFIG_MAX_COMPONENTS];
+};
+
+/**
+ * sysconf_load() - read and check a system description
+ * @sc:   out
+ * @path: the .dtb file
+ * @err:  failure reason
+ *
+ * Return: 0, or -SF_ECONFIG naming the file and the property at fault
+ * ("system.dtb: /components/webkit: slot-b is missing", "... activation = 'x'
+ * is neither 'soft' nor 'reboot'").
+ */
+int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err) __attribute__((warn_unused_result));
+
+/** sysconf_find() - index of component @name, -1 when the board has none */
+int sysconf_find(const struct sysconf *sc, const char *name);
+
+#endif /* SF_SYSCONF_H */
