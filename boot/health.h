@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * health — run the health checks of a trial, within a deadline.
+ *
+ * The checks are the executables in the health folder (`slotflip,health-dir`),
+ * which apply to every trial, and in its subfolder named after a component,
+ * which apply when that component is on trial. They run one at a time, in name
+ * order (folder checks first, then each component's), each in its own process
+ * group, with these variables set:
+ *   SLOTFLIP_COMPONENTS  the components on trial, separated by blanks
+ *   SLOTFLIP_COMPONENT, SLOTFLIP_SLOT, SLOTFLIP_VERSION, SLOTFLIP_MOUNT
+ *                        for a component's own checks
+ * A check passes by exiting 0. All checks must pass before the deadline; the
+ * first failure stops the run. Files whose names start with '.' and files that
+ * are not executable are ignored.
+ */
+#ifndef SF_HEALTH_H
+#define SF_HEALTH_H
+
+#include "common/sf_err.h"
+
+/**
+ * struct hc_comp - one component on trial
+ * @name, @slot ("a"/"b"), @version, @mount ("" when not mounted)
+ */
+struct hc_comp {
+	const char *name;
+	const char *slot;
+	const char *version;
+	const char *mount;
+};
+
+/**
+ * hc_run() - run the checks
+ * @dir:         the health folder; "" or a missing folder means no checks
+ * @comps:       the components on trial
+ * @n:           their count
+ * @deadline_ms: for all checks together
+ * @why:         on failure, the reason ("health check 'http' exited with
+ *               status 1", "... was killed by signal 9", "health checks did
+ *               not finish within 30000 ms (running 'db')")
+ *
+ * Return: 0 when every check passed, -SF_EFAIL otherwise. A check that cannot
+ * be started fails the run.
+ */
+int hc_run(const char *dir, const struct hc_comp *comps, unsigned int n, unsigned int deadline_ms,
+	   struct sf_err *why) __attribute__((warn_unused_result));
+
+#endif /* SF_HEALTH_H */

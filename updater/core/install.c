@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The install pipeline (DESIGN §7). The order of the durable steps is the point
+ * of this file: nothing is written before the header, every signature and the
+ * policy are checked; store (1) marks the targets empty before their first byte
+ * changes; store (2), the last write, arms them only after every image was
+ * written, synced, read back and matched its signed hash.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "plan/plan.h"
+
+#define CHUNK ((size_t)CONFIG_IO_CHUNK_KIB * 1024)
+
+struct install {
+	const struct sf_ctx *ctx;
+	struct src *src;
+	struct sf_err *err;
+	struct sf_session sess;
+	struct fit_bundle bundle;
+	struct plan plan;
+	uint64_t slot_size[CONFIG_MAX_COMPONENTS][2];
+	void *header;
+	void *buf;
+	struct sha256 *hash;
+	uint64_t total, done;
+};
+
+static void report(struct install *in, const char *phase, const char *comp, uint64_t done, uint64_t total)
+{
+	struct sf_progress p = { .phase = phase, .component = comp, .done = done, .total = total };
+
+	if (in->ctx->progress)
+		in->ctx->progress(in->ctx->progress_priv, &p);
+}
+
+static int read_header(struct install *in)
+{
+	uint8_t probe[FIT_PROBE_SIZE];
+	size_t size;
+	int ret;
+
+	ret = src_read(in->src, probe, sizeof(probe), in->err);
+	if (ret) {
+		if (ret == -SF_EVERIFY)
+			return sf_fail(in->err, SF_EVERIFY, "%s is not a bundle: %llu bytes, too short for a FIT header",
+				       in->src->name, (unsigned long long)in->src->pos);
+		return ret;
+	}
+	ret = fit_header_size(probe, sizeof(probe), &size, in->err);
+	if (ret)
+		return ret;
+	in->header = malloc(size);
+	if (!in->header)
+		return sf_fail_errno(in->err, SF_EFAIL, ENOMEM, "bundle header of %zu bytes", size);
+	memcpy(in->header, probe, sizeof(probe));
+	ret = src_read(in->src, (char *)in->header + sizeof(probe), size - sizeof(probe), in->err);
+	if (ret)
+		return ret;
+	report(in, "verify", "", 0, 0);
+	return fit_verify(in->header, size, in->src->size, in->ctx->keys, &in->bundle, in->err);
+}
+
+static int measure_slots(struct install *in)
+{
+	const struct sysconf *sys = in->ctx->sys;
+	int ret;
+
+	for (unsigned int k = 0; k < in->bundle.n_images; k++) {
+		int i = sysconf_find(sys, in->bundle.image[k].component);
+
+		if (i < 0)
+			continue; /* the planner refuses it with a clear message */
+		for (int s = SLOT_A; s <= SLOT_B; s++) {
+			ret = in->ctx->slot->size(in->ctx->slot_priv, sys->c[i].slot[s], &in->slot_size[i][s]);
+			if (ret)
+				return sf_fail_errno(in->err, SF_EIO, ret, "slot %s of %s (%s)", slot_name(s),
+						     sys->c[i].name, sys->c[i].slot[s]);
+		}
+	}
+	return 0;
+}
+
+/* Plan items in the order their data appears in the bundle (a stream only goes forward). */
+static void sort_by_offset(struct install *in)
+{
+	struct plan *p = &in->plan;
+
+	for (unsigned int a = 1; a < p->n; a++) {
+		struct plan_item t = p->item[a];
+		unsigned int b = a;
+
+		while (b > 0 && in->bundle.image[p->item[b - 1].image].data_offset >
+					in->bundle.image[t.image].data_offset) {
+			p->item[b] = p->item[b - 1];
+			b--;
+		}
+		p->item[b] = t;
+	}
+}
+
+static int check_digest(struct install *in, const struct fit_image *img, const char *what)
+{
+	uint8_t digest[SHA256_LEN];
+	int ret;
+
+	ret = sha256_final(in->hash, digest);
+	if (ret)
+		return sf_fail_errno(in->err, SF_EIO, ret, "sha256");
+	if (memcmp(digest, img->sha256, SHA256_LEN))
+		return sf_fail(in->err, SF_EVERIFY, "image '%s' (%s): %s does not match its signed sha256", img->node,
+			       img->component, what);
+	return 0;
+}
+
+/* Stream one image into its slot, hashing exactly the bytes written, then sync. */
+static int write_image(struct install *in, const struct plan_item *it)
+{
+	const struct fit_image *img = &in->bundle.image[it->image];
+	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
+	const struct slot_ops *ops = in->ctx->slot;
+	const char *path = sc->slot[it->slot];
+	uint64_t off = 0;
+	void *h = NULL;
+	int ret, cret;
+
+	ret = src_skip_to(in->src, img->data_offset, in->err);
+	if (ret)
+		return ret;
+	ret = ops->open(in->ctx->slot_priv, path, SLOT_WRITE, &h);
+	if (ret)
+		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s)", slot_name(it->slot),
+				     sc->name, path);
+	while (off < img->data_size) {
+		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+
+		ret = src_read(in->src, in->buf, n, in->err);
+		if (ret)
+			goto out;
+		ret = sha256_update(in->hash, in->buf, n);
+		if (ret) {
+			ret = sf_fail_errno(in->err, SF_EIO, ret, "sha256");
+			goto out;
+		}
+		ret = ops->write(h, in->buf, n, off);
+		if (ret) {
+			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot write slot %s of %s (%s) at byte %llu",
+					    slot_name(it->slot), sc->name, path, (unsigned long long)off);
+			goto out;
+		}
+		off += n;
+		in->done += n;
+		report(in, "write", sc->name, in->done, in->total);
+	}
+	ret = check_digest(in, img, "the payload");
+	if (ret)
+		goto out;
+	ret = ops->sync(h);
+	if (ret)
+		ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot sync slot %s of %s (%s)", slot_name(it->slot),
+				    sc->name, path);
+out:
+	cret = ops->close(h);
+	if (!ret && cret)
+		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close slot %s of %s (%s)", slot_name(it->slot),
+				    sc->name, path);
+	return ret;
+}
+
+/* Read one written slot back and check it against the signed hash. */
+static int read_back(struct install *in, const struct plan_item *it)
+{
+	const struct fit_image *img = &in->bundle.image[it->image];
+	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
+	const struct slot_ops *ops = in->ctx->slot;
+	const char *path = sc->slot[it->slot];
+	uint64_t off = 0;
+	void *h = NULL;
+	int ret, cret;
+
+	ret = ops->open(in->ctx->slot_priv, path, SLOT_READ, &h);
+	if (ret)
+		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s) to read it back",
+				     slot_name(it->slot), sc->name, path);
+	while (off < img->data_size) {
+		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+
+		ret = ops->read(h, in->buf, n, off);
+		if (ret) {
+			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot read back slot %s of %s (%s) at byte %llu",
+					    slot_name(it->slot), sc->name, path, (unsigned long long)off);
+			goto out;
+		}
+		ret = sha256_update(in->hash, in->buf, n);
+		if (ret) {
+			ret = sf_fail_errno(in->err, SF_EIO, ret, "sha256");
+			goto out;
+		}
+		off += n;
+		in->done += n;
+		report(in, "readback", sc->name, in->done, in->total);
+	}
+	ret = check_digest(in, img, "what slot holds after writing");
+	if (ret == -SF_EVERIFY) /* the payload matched, so the storage changed it */
+		ret = sf_fail(in->err, SF_EIO, "slot %s of %s (%s) does not read back what was written",
+			      slot_name(it->slot), sc->name, path);
+out:
+	cret = ops->close(h);
+	if (!ret && cret)
+		ret = sf_fail_errno(in->err, SF_EIO, cret, "slot %s of %s (%s)", slot_name(it->slot), sc->name, path);
+	return ret;
+}
+
+static int run(struct install *in)
+{
+	struct sys_state next;
+	struct plan_input pin;
+	int ret;
+
+	ret = sf_load(in->ctx, &in->sess, in->err);
+	ret = ret ?: read_header(in);
+	ret = ret ?: measure_slots(in);
+	if (ret)
+		return ret;
+	pin.board = in->ctx->sys->board;
+	pin.st = &in->sess.st;
+	pin.slot_size = (const uint64_t(*)[2])in->slot_size;
+	ret = plan_install(&in->bundle, &pin, &in->plan, in->err);
+	if (ret)
+		return ret;
+	sort_by_offset(in);
+	for (unsigned int k = 0; k < in->plan.n; k++)
+		in->total += in->bundle.image[in->plan.item[k].image].data_size;
+
+	ret = posix_memalign(&in->buf, SLOT_IO_ALIGN, CHUNK);
+	if (ret)
+		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot allocate the I/O buffer");
+	ret = sha256_new(&in->hash, in->ctx->hash_engine);
+	if (ret)
+		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot start sha256");
+
+	/* store (1): from here on the target slots hold nothing valid */
+	next = in->sess.st;
+	plan_apply_invalidate(&next, &in->plan);
+	ret = sf_store(in->ctx, &in->sess, &next, in->err);
+	if (ret)
+		return ret;
+
+	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
+		ret = write_image(in, &in->plan.item[k]);
+	in->done = 0;
+	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
+		ret = read_back(in, &in->plan.item[k]);
+	if (ret)
+		return ret;
+
+	/* store (2): the last write of an install */
+	report(in, "arm", "", in->total, in->total);
+	next = in->sess.st;
+	plan_apply_arm(&next, &in->plan, &in->bundle, in->ctx->sys->max_tries);
+	return sf_store(in->ctx, &in->sess, &next, in->err);
+}
+
+int sf_install(const struct sf_ctx *ctx, struct src *src, struct fit_bundle *out, struct sf_err *err)
+{
+	struct install *in;
+	int ret;
+
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "install");
+	in->ctx = ctx;
+	in->src = src;
+	in->err = err;
+	ret = run(in);
+	if (!ret && out)
+		*out = in->bundle;
+	sha256_free(in->hash);
+	free(in->buf);
+	free(in->header);
+	free(in);
+	return ret;
+}
