@@ -1,10 +1,163 @@
 // SPDX-License-Identifier: MIT
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "fit/keyring.h"
+#include "io/lock.h"
+
+static const char usage_text[] =
+	"usage: slotflip [--config PATH] COMMAND [ARGS]\n"
+	"\n"
+	"device commands:\n"
+	"  init [--factory C=VER:SV ...]          initialise a factory-fresh environment\n"
+	"  install [--progress[=json]] BUNDLE|-   verify a bundle, write the inactive slot(s), arm\n"
+	"  status [--json]                        slots, versions, trials and floors\n"
+	"  boot-check [COMPONENT...]              early-boot check: commit or fall back\n"
+	"  activate [COMPONENT...]                soft restart into the armed trial(s)\n"
+	"  commit [COMPONENT...]                  commit armed trial(s) without checks\n"
+	"  remove COMPONENT                       go back to the previous slot\n"
+	"host commands:\n"
+	"  bundle create|verify|info ...          make and check bundles ('slotflip bundle' for help)\n"
+	"\n"
+	"The system description is --config PATH, else $SLOTFLIP_CONFIG, else " CONFIG_DEFAULT_SYSTEM_CONFIG ".\n"
+	"Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 refused by policy,\n"
+	"5 I/O error, 6 boot-check fell back, 7 configuration or environment error, 8 busy.\n";
+
+int cli_usage(struct sf_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->cat = SF_EUSAGE;
+	err->errnum = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -SF_EUSAGE;
+}
+
+int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
+{
+	const char *lock_path = getenv("SLOTFLIP_LOCK");
+	int ret;
+
+	ret = sysconf_load(&c->sys, c->config, err);
+	if (ret)
+		return ret;
+	if (needs & CLI_NEEDS_LOCK) {
+		ret = lock_take(lock_path ? lock_path : CONFIG_LOCK_PATH, 0, &c->lock, err);
+		if (ret)
+			return ret;
+	}
+	ret = env_uboot_open(&c->env, c->sys.env_config, err);
+	if (ret)
+		return ret;
+	if (needs & CLI_NEEDS_KEYS) {
+		ret = keyring_load(&c->keys, c->sys.keyring, err);
+		if (ret)
+			return ret;
+	}
+	c->ctx.sys = &c->sys;
+	c->ctx.env = &env_uboot_ops;
+	c->ctx.env_priv = c->env;
+	c->ctx.slot = &slot_file_ops;
+	c->ctx.keys = c->keys;
+	c->ctx.hash_engine = SHA256_ENGINE_AUTO;
+	return 0;
+}
+
+void cli_teardown(struct cli *c)
+{
+	keyring_free(c->keys);
+	env_uboot_close(c->env);
+	if (c->lock >= 0)
+		close(c->lock);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv, struct sf_err *err);
+} commands[] = {
+	{ "init", cmd_init },		  { "install", cmd_install },	{ "status", cmd_status },
+	{ "boot-check", cmd_boot_check }, { "activate", cmd_activate }, { "commit", cmd_commit },
+	{ "remove", cmd_remove },	  { "bundle", cmd_bundle },
+};
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "usage: slotflip COMMAND ...\n");
-	return 2;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli *c;
+	struct sf_err err = { 0 };
+	int ret = -SF_EUSAGE, opt;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "slotflip: out of memory\n");
+		return SF_EFAIL;
+	}
+	c->lock = -1;
+	c->config = getenv("SLOTFLIP_CONFIG");
+	if (!c->config || !*c->config)
+		c->config = CONFIG_DEFAULT_SYSTEM_CONFIG;
+	/* '+': options end at the command name; each command parses its own */
+	while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			c->config = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			free(c);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			free(c);
+			return SF_EUSAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		free(c);
+		return SF_EUSAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		int first = optind;
+
+		optind = 0; /* each command runs getopt on its own arguments */
+		ret = commands[i].fn(c, argc - first, argv + first, &err);
+		goto out;
+	}
+	ret = cli_usage(&err, "unknown command '%s' (see 'slotflip --help')", argv[optind]);
+out:
+	cli_teardown(c);
+	free(c);
+	if (ret && err.msg[0])
+		fprintf(stderr, "slotflip: %s\n", err.msg);
+	return ret < 0 ? -ret : ret;
 }

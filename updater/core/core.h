@@ -119,10 +119,20 @@ int sf_init(const struct sf_ctx *ctx, const struct sf_factory *factory, unsigned
 	    struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
+ * struct sf_installed - what an install did
+ * @bundle: the verified bundle header
+ * @slot:   the slot each of its images went to
+ */
+struct sf_installed {
+	struct fit_bundle bundle;
+	int slot[CONFIG_MAX_BUNDLE_IMAGES];
+};
+
+/**
  * sf_install() - verify a bundle, write its images to the inactive slots, arm them
  * @ctx: the context (keys must be set)
  * @src: the bundle stream, positioned at its first byte
- * @out: the verified bundle header, for the caller's report; may be NULL
+ * @out: what was installed, for the caller's report; may be NULL
  * @err: failure reason
  *
  * Return: 0 once the trials are armed; -SF_EVERIFY, -SF_EPOLICY before anything
@@ -130,7 +140,7 @@ int sf_init(const struct sf_ctx *ctx, const struct sf_factory *factory, unsigned
  * match its hash, stream truncated) or -SF_EIO while streaming (then only store
  * (1) happened: the target slots are marked empty, nothing is armed).
  */
-int sf_install(const struct sf_ctx *ctx, struct src *src, struct fit_bundle *out, struct sf_err *err)
+int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *out, struct sf_err *err)
 	__attribute__((warn_unused_result));
 
 /**

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bundle.h"
 #include "core/core.h"
 #include "plan/plan.h"
 
@@ -39,25 +40,10 @@ static void report(struct install *in, const char *phase, const char *comp, uint
 
 static int read_header(struct install *in)
 {
-	uint8_t probe[FIT_PROBE_SIZE];
 	size_t size;
 	int ret;
 
-	ret = src_read(in->src, probe, sizeof(probe), in->err);
-	if (ret) {
-		if (ret == -SF_EVERIFY)
-			return sf_fail(in->err, SF_EVERIFY, "%s is not a bundle: %llu bytes, too short for a FIT header",
-				       in->src->name, (unsigned long long)in->src->pos);
-		return ret;
-	}
-	ret = fit_header_size(probe, sizeof(probe), &size, in->err);
-	if (ret)
-		return ret;
-	in->header = malloc(size);
-	if (!in->header)
-		return sf_fail_errno(in->err, SF_EFAIL, ENOMEM, "bundle header of %zu bytes", size);
-	memcpy(in->header, probe, sizeof(probe));
-	ret = src_read(in->src, (char *)in->header + sizeof(probe), size - sizeof(probe), in->err);
+	ret = bundle_read_header(in->src, &in->header, &size, in->err);
 	if (ret)
 		return ret;
 	report(in, "verify", "", 0, 0);
@@ -264,7 +250,7 @@ static int run(struct install *in)
 	return sf_store(in->ctx, &in->sess, &next, in->err);
 }
 
-int sf_install(const struct sf_ctx *ctx, struct src *src, struct fit_bundle *out, struct sf_err *err)
+int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *out, struct sf_err *err)
 {
 	struct install *in;
 	int ret;
@@ -276,8 +262,11 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, struct fit_bundle *out
 	in->src = src;
 	in->err = err;
 	ret = run(in);
-	if (!ret && out)
-		*out = in->bundle;
+	if (!ret && out) {
+		out->bundle = in->bundle;
+		for (unsigned int k = 0; k < in->plan.n; k++)
+			out->slot[in->plan.item[k].image] = in->plan.item[k].slot;
+	}
 	sha256_free(in->hash);
 	free(in->buf);
 	free(in->header);

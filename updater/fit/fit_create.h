@@ -66,6 +66,14 @@ struct fit_create_opts {
  * requires entry, too many images); -SF_ECONFIG for an unreadable or unsupported
  * key; -SF_EIO when an image cannot be read or the output written.
  */
+#ifdef CONFIG_BUNDLE_CREATE
 int fit_create(const struct fit_create_opts *o, struct sf_err *err) __attribute__((warn_unused_result));
+#else
+static inline int fit_create(const struct fit_create_opts *o, struct sf_err *err)
+{
+	(void)o;
+	return sf_fail(err, SF_EUSAGE, "this slotflip was built without bundle creation (CONFIG_BUNDLE_CREATE)");
+}
+#endif
 
 #endif /* SF_FIT_CREATE_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli — the slotflip command. Each cmd_*() parses its own arguments, does its
+ * work through the library and returns 0 or -SF_* with @err set; main() prints
+ * err->msg as one line on standard error and exits with the category
+ * (docs/exit-codes.md).
+ */
+#ifndef SF_CLI_H
+#define SF_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "common/sf_err.h"
+#include "core/core.h"
+#include "io/env.h"
+#include "io/sysconf.h"
+
+/**
+ * struct cli - what a device command works with
+ * @config: the system description path (--config, SLOTFLIP_CONFIG, or the default)
+ * @sys:    the system description
+ * @env:    the libubootenv back-end
+ * @keys:   the keyring (install only)
+ * @ctx:    the library context over the real back-ends
+ * @lock:   the lock descriptor, -1 when not held
+ */
+struct cli {
+	const char *config;
+	struct sysconf sys;
+	struct env_uboot *env;
+	struct keyring *keys;
+	struct sf_ctx ctx;
+	int lock;
+};
+
+enum cli_needs {
+	CLI_NEEDS_KEYS = 1, /* load the keyring */
+	CLI_NEEDS_LOCK = 2, /* take the state lock */
+};
+
+/**
+ * cli_setup() - load the system description, open the environment, take the
+ * lock and load the keyring as @needs says
+ * Return: 0 or -SF_ECONFIG / -SF_EBUSY / -SF_EIO.
+ */
+int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err) __attribute__((warn_unused_result));
+
+/** cli_teardown() - release what cli_setup() took */
+void cli_teardown(struct cli *c);
+
+/** cli_usage() - record a usage error; returns -SF_EUSAGE */
+int cli_usage(struct sf_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), warn_unused_result));
+
+int cmd_init(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_status(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_boot_check(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_activate(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_commit(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_remove(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err);
+
+/**
+ * json_str() - write @s as a JSON string (quoted, escaped) to @f
+ */
+void json_str(FILE *f, const char *s);
+
+#endif /* SF_CLI_H */

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#include "core/bundle.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK ((size_t)CONFIG_IO_CHUNK_KIB * 1024)
+
+int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_err *err)
+{
+	uint8_t probe[FIT_PROBE_SIZE];
+	void *buf;
+	int ret;
+
+	ret = src_read(src, probe, sizeof(probe), err);
+	if (ret == -SF_EVERIFY)
+		return sf_fail(err, SF_EVERIFY, "%s is not a bundle: %llu bytes, too short for a FIT header", src->name,
+			       (unsigned long long)src->pos);
+	if (ret)
+		return ret;
+	ret = fit_header_size(probe, sizeof(probe), size, err);
+	if (ret)
+		return ret;
+	buf = malloc(*size);
+	if (!buf)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle header of %zu bytes", *size);
+	memcpy(buf, probe, sizeof(probe));
+	ret = src_read(src, (char *)buf + sizeof(probe), *size - sizeof(probe), err);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*header = buf;
+	return 0;
+}
+
+/* Image indexes in the order their data lies in the bundle. */
+static void data_order(const struct fit_bundle *b, unsigned int order[])
+{
+	for (unsigned int k = 0; k < b->n_images; k++) {
+		unsigned int j = k;
+
+		while (j > 0 && b->image[order[j - 1]].data_offset > b->image[k].data_offset) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = k;
+	}
+}
+
+static int check_image(struct src *src, const struct fit_image *img, struct sha256 *h, void *buf,
+		       struct sf_err *err)
+{
+	uint8_t digest[SHA256_LEN];
+	uint64_t off = 0;
+	int ret;
+
+	ret = src_skip_to(src, img->data_offset, err);
+	while (!ret && off < img->data_size) {
+		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+
+		ret = src_read(src, buf, n, err);
+		if (!ret && sha256_update(h, buf, n))
+			ret = sf_fail(err, SF_EIO, "sha256 failed");
+		off += n;
+	}
+	if (!ret && sha256_final(h, digest))
+		ret = sf_fail(err, SF_EIO, "sha256 failed");
+	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
+		ret = sf_fail(err, SF_EVERIFY, "image '%s' (%s): the payload does not match its signed sha256",
+			      img->node, img->component);
+	return ret;
+}
+
+int bundle_verify(struct src *src, const struct keyring *keys, enum sha256_engine engine, struct fit_bundle *out,
+		  struct sf_err *err)
+{
+	unsigned int order[CONFIG_MAX_BUNDLE_IMAGES];
+	struct sha256 *h = NULL;
+	void *header = NULL, *buf = NULL;
+	size_t size;
+	int ret;
+
+	ret = bundle_read_header(src, &header, &size, err);
+	ret = ret ?: fit_verify(header, size, src->size, keys, out, err);
+	if (ret)
+		goto out;
+	buf = malloc(CHUNK);
+	if (!buf || sha256_new(&h, engine)) {
+		ret = sf_fail(err, SF_EFAIL, "cannot set up hashing");
+		goto out;
+	}
+	data_order(out, order);
+	for (unsigned int k = 0; k < out->n_images && !ret; k++)
+		ret = check_image(src, &out->image[order[k]], h, buf, err);
+out:
+	sha256_free(h);
+	free(buf);
+	free(header);
+	return ret;
+}
