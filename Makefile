@@ -92,6 +92,9 @@ $(O)/%.o: %.c $(autoconf)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(SF_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# tests include the harness (tap.h) and the fakes (support/)
+$(O)/updater/tests/%.o $(O)/boot/tests/%.o: SF_CFLAGS += -Iupdater/tests
+
 $(O)/libslotflip.a: $(lib-objs)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 

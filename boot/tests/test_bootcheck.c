@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/* The early-boot check: its decision table row by row, then whole runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bootcheck.h"
+#include "support/fake_env.h"
+#include "tap.h"
+
+/* A concrete input matching row @r (BC_ANY fields take their first value). */
+static struct bc_input row_input(const struct bc_rule *r)
+{
+	struct bc_input in = r->when;
+
+	in.pending = in.pending == BC_ANY ? 0 : in.pending;
+	in.reboot = in.reboot == BC_ANY ? 0 : in.reboot;
+	in.tries_left = in.tries_left == BC_ANY ? 0 : in.tries_left;
+	in.booted = in.booted == BC_ANY ? BC_BOOTED_UNKNOWN : in.booted;
+	in.health = in.health == BC_ANY ? BC_HEALTH_NOT_RUN : in.health;
+	return in;
+}
+
+static void test_table(void)
+{
+	unsigned int bad_commit = 0, bad_nothing = 0, bad_fail = 0, bad_spend = 0, n = 0;
+
+	for (unsigned int i = 0; i < bc_table_len; i++) {
+		struct bc_input in = row_input(&bc_table[i]);
+
+		is_int(bc_decide(&in), bc_table[i].then, "row %u: %s", i, bc_action_name(bc_table[i].then));
+	}
+	/* safety properties over every input */
+	for (int p = 0; p <= 1; p++)
+		for (int rb = 0; rb <= 1; rb++)
+			for (int t = 0; t <= 1; t++)
+				for (int b = 0; b <= 2; b++)
+					for (int h = 0; h <= 2; h++) {
+						struct bc_input in = { p, rb, t, b, h };
+						enum bc_action a = bc_decide(&in);
+
+						n++;
+						bad_commit += a == BC_COMMIT && h != BC_HEALTH_PASS;
+						bad_nothing += !p && a != BC_NOTHING;
+						bad_fail += p && h == BC_HEALTH_FAIL && a != BC_FALLBACK;
+						bad_spend += a == BC_SPEND_AND_CHECK && (rb || !t);
+					}
+	is_int(n, 72, "all 72 inputs decided");
+	is_int(bad_commit, 0, "nothing commits without passing health checks");
+	is_int(bad_nothing, 0, "nothing happens without an armed trial");
+	is_int(bad_fail, 0, "a failed health check always falls back");
+	is_int(bad_spend, 0, "only soft components with tries left spend a try");
+	{
+		struct bc_input in = { 1, 0, 0, BC_BOOTED_UNKNOWN, BC_HEALTH_NOT_RUN };
+
+		is_int(bc_decide(&in), BC_FALLBACK, "soft trial without tries falls back");
+		in.reboot = 1;
+		in.tries_left = 1;
+		in.booted = BC_BOOTED_OTHER;
+		is_int(bc_decide(&in), BC_WAIT, "reboot trial not booted yet waits");
+		in.booted = BC_BOOTED_TRIAL;
+		in.tries_left = 0;
+		is_int(bc_decide(&in), BC_CHECK, "reboot trial booted on its last try is judged, not dropped");
+	}
+}
+
+static char tmp[64];
+static struct sysconf sys;
+static struct fake_env fenv;
+static struct sf_ctx ctx;
+
+static void write_file(const char *path, const char *text, int mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(path, (mode_t)mode);
+}
+
+static void setup(unsigned int tries)
+{
+	struct sys_state st;
+	struct sf_err err;
+	char path[512];
+
+	memset(&sys, 0, sizeof(sys));
+	strcpy(sys.board, "test");
+	snprintf(sys.health_dir, sizeof(sys.health_dir), "%s/health.d", tmp);
+	sys.max_tries = 3;
+	sys.health_timeout_ms = 2000;
+	sys.n = 3;
+	strcpy(sys.c[0].name, "webkit");
+	strcpy(sys.c[1].name, "libfoo");
+	strcpy(sys.c[2].name, "kernel");
+	sys.c[2].reboot = true;
+	for (unsigned int i = 0; i < sys.n; i++)
+		sys.names[i] = sys.c[i].name;
+
+	memset(&fenv, 0, sizeof(fenv));
+	fenv.valid = true;
+	st.n = 3;
+	for (unsigned int i = 0; i < 3; i++) {
+		state_init_comp(&st.c[i], sys.names[i], "1.0", 1);
+		state_arm(&st.c[i], SLOT_B, "1.0 (a)", 1, tries);
+	}
+	if (state_to_env(&st, &fenv.kv, &err))
+		tap_diag("state_to_env: %s", err.msg);
+	ctx = (struct sf_ctx){ .sys = &sys, .env = &fake_env_ops, .env_priv = &fenv };
+
+	snprintf(path, sizeof(path), "rm -rf %s/health.d && mkdir -p %s/health.d/webkit %s/health.d/libfoo", tmp, tmp,
+		 tmp);
+	if (system(path))
+		tap_diag("cannot make the health folder");
+}
+
+static const struct comp_state *comp(const char *name)
+{
+	static struct sf_session s;
+	struct sf_err err;
+
+	if (sf_load(&ctx, &s, &err))
+		return NULL;
+	return &s.st.c[state_find(&s.st, name)];
+}
+
+static void check(const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/health.d/%s", tmp, name);
+	write_file(path, text, 0755);
+}
+
+static void test_runs(void)
+{
+	const char *webkit[] = { "webkit" }, *both[] = { "webkit", "libfoo" }, *kernel[] = { "kernel" };
+	struct bc_report rep;
+	struct sf_err err = { 0 };
+	char marker[128], text[256];
+
+	setup(3);
+	check("00-ok", "#!/bin/sh\nexit 0\n");
+	check("webkit/10-env", "#!/bin/sh\n[ \"$SLOTFLIP_COMPONENT\" = webkit ] && [ \"$SLOTFLIP_SLOT\" = b ] && "
+			       "[ \"$SLOTFLIP_VERSION\" = '1.0 (a)' ]\n");
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), 0, "healthy soft trial: success");
+	is_int(rep.committed, 1, "committed one");
+	is_int(fenv.stores, 2, "two stores: spend a try, then commit");
+	is_int(comp("webkit")->active, SLOT_B, "trial slot active");
+	is_int(comp("webkit")->trial, SLOT_NONE, "nothing armed");
+	is_int(comp("libfoo")->trial, SLOT_B, "components not named are left alone");
+
+	setup(3);
+	check("webkit/20-fail", "#!/bin/sh\nexit 3\n");
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK, "failing check falls back");
+	ok(strstr(err.msg, "health check 'webkit/20-fail' exited with status 3") != NULL, "message: %s", err.msg);
+	is_int(comp("webkit")->active, SLOT_A, "old slot stays active");
+	is_int(state_slot(comp("webkit"), SLOT_B), SLOT_BAD, "trial slot marked bad");
+	is_int(fenv.stores, 2, "two stores: spend, fall back");
+
+	setup(0);
+	snprintf(marker, sizeof(marker), "%s/ran", tmp);
+	unlink(marker);
+	snprintf(text, sizeof(text), "#!/bin/sh\ntouch %s\n", marker);
+	check("00-mark", text);
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK, "no tries left: fallback");
+	ok(access(marker, F_OK) != 0, "the checks did not even run");
+	ok(strstr(err.msg, "no tries left") != NULL, "message: %s", err.msg);
+	is_int(fenv.stores, 1, "one store");
+
+	setup(3);
+	check("libfoo/10-fail", "#!/bin/sh\nexit 1\n");
+	is_int(bootcheck_run(&ctx, both, 2, NULL, NULL, &rep, &err), -SF_EFELLBACK, "one failing component...");
+	is_int(rep.fell_back, 2, "...and the whole set falls back");
+	is_int(comp("webkit")->active, SLOT_A, "webkit back on a");
+	is_int(comp("libfoo")->active, SLOT_A, "libfoo back on a");
+
+	setup(3);
+	check("00-slow", "#!/bin/sh\nsleep 10\n");
+	sys.health_timeout_ms = 300;
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK, "deadline missed: fallback");
+	ok(strstr(err.msg, "did not finish within 300 ms (running '00-slow')") != NULL, "message: %s", err.msg);
+
+	setup(2);
+	is_int(bootcheck_run(&ctx, kernel, 1, "console=ttyS0 slotflip.kernel=a", NULL, &rep, &err), 0,
+	       "reboot trial not booted yet");
+	is_int(rep.waiting, 1, "it waits");
+	is_int(fenv.stores, 0, "and stores nothing");
+	is_int(bootcheck_run(&ctx, kernel, 1, "console=ttyS0 slotflip.kernel=b quiet", NULL, &rep, &err), 0,
+	       "reboot trial booted by U-Boot");
+	is_int(rep.committed, 1, "is committed");
+	is_int(fenv.stores, 1, "in one store: U-Boot spent the try, the check does not");
+
+	setup(0);
+	is_int(bootcheck_run(&ctx, kernel, 1, "slotflip.kernel=b", NULL, &rep, &err), 0,
+	       "reboot trial on its last try (tries 0) is judged");
+	is_int(comp("kernel")->active, SLOT_B, "and committed");
+
+	setup(0);
+	is_int(bootcheck_run(&ctx, kernel, 1, "slotflip.kernel=a", NULL, &rep, &err), -SF_EFELLBACK,
+	       "tries spent and U-Boot booted the old slot: fallback");
+
+	setup(3);
+	fenv.fail_store = 2;
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EIO, "a failed commit store is an error");
+	is_int(comp("webkit")->trial, SLOT_B, "the trial stays armed, with a try spent");
+	is_int(comp("webkit")->tries, 2, "two tries left");
+
+	setup(3);
+	is_int(bootcheck_run(&ctx, NULL, 0, "", NULL, &rep, &err), 0, "all components: soft ones checked");
+	is_int(rep.committed, 2, "two soft components committed");
+	is_int(rep.waiting, 1, "the kernel waits for its reboot");
+}
+
+struct calls {
+	char log[512];
+};
+
+static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf_err *err)
+{
+	struct calls *k = priv;
+	size_t len = strlen(k->log);
+
+	(void)err;
+	snprintf(k->log + len, sizeof(k->log) - len, "use %s %s;", c->name, slot_name(slot));
+	return 0;
+}
+
+static int rec_run(void *priv, const char *cmd, struct sf_err *err)
+{
+	struct calls *k = priv;
+	size_t len = strlen(k->log);
+
+	(void)err;
+	snprintf(k->log + len, sizeof(k->log) - len, "run %s;", cmd);
+	return 0;
+}
+
+static void test_activate(void)
+{
+	struct calls k = { "" };
+	struct bc_hooks hooks = { rec_use, rec_run, &k };
+	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" };
+	struct bc_report rep;
+	struct sf_err err = { 0 };
+
+	setup(3);
+	strcpy(sys.c[0].stop_cmd, "stop-webkit");
+	strcpy(sys.c[0].start_cmd, "start-webkit");
+	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), 0, "soft restart commits");
+	is_str(k.log, "run stop-webkit;use webkit b;run start-webkit;", "stop, mount the trial, start");
+
+	setup(3);
+	k.log[0] = '\0';
+	strcpy(sys.c[0].stop_cmd, "stop-webkit");
+	strcpy(sys.c[0].start_cmd, "start-webkit");
+	check("webkit/fail", "#!/bin/sh\nexit 1\n");
+	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), -SF_EFELLBACK, "unhealthy soft restart");
+	is_str(k.log, "run stop-webkit;use webkit b;use webkit a;run start-webkit;",
+	       "stop, trial, back to the old slot, start");
+
+	setup(3);
+	is_int(bootcheck_activate(&ctx, kernel, 1, &hooks, &rep, &err), -SF_EPOLICY, "kernel is not soft");
+	ok(strstr(err.msg, "activated by a reboot") != NULL, "message: %s", err.msg);
+
+	setup(3);
+	k.log[0] = '\0';
+	strcpy(sys.c[0].mount_point, "/opt/webkit");
+	strcpy(sys.c[0].stop_cmd, "stop-webkit");
+	strcpy(sys.c[0].start_cmd, "start-webkit");
+	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), 0, "committed patch");
+	k.log[0] = '\0';
+	is_int(bootcheck_remove(&ctx, "webkit", &hooks, &err), 0, "removal of a mounted component");
+	is_str(k.log, "run stop-webkit;use webkit a;run start-webkit;", "soft restart back to the baseline");
+	is_int(comp("webkit")->active, SLOT_A, "baseline active");
+	is_int(state_slot(comp("webkit"), SLOT_B), SLOT_REMOVED, "patch slot removed");
+}
+
+int main(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/sf-bootcheck-XXXXXX");
+	if (!mkdtemp(tmp))
+		return 1;
+	test_table();
+	test_runs();
+	test_activate();
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+		if (system(cmd))
+			tap_diag("cleanup failed");
+	}
+	return tap_done();
+}
