@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+#include "fit/fit.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/fit_internal.h"
+#include "fit/keyring.h"
+
+#define MIB (1024ULL * 1024ULL)
+
+struct fit_sig_list {
+	struct fit_sig_info *sigs;
+	unsigned int room;
+	unsigned int found;
+};
+
+static uint32_t be32_at(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+int fit_header_size(const void *probe, size_t len, size_t *size, struct sf_err *err)
+{
+	uint32_t total;
+
+	if (len < FIT_PROBE_SIZE || be32_at(probe) != FDT_MAGIC)
+		return sf_fail(err, SF_EVERIFY, "not a FIT image");
+	total = be32_at((const uint8_t *)probe + 4);
+	if (total < FIT_PROBE_SIZE)
+		return sf_fail(err, SF_EVERIFY, "header size %u is too small", total);
+	if (total > CONFIG_MAX_HEADER_SIZE)
+		return sf_fail(err, SF_EVERIFY, "header size %u exceeds the limit %d", total, CONFIG_MAX_HEADER_SIZE);
+	*size = total;
+	return 0;
+}
+
+/* Copies a checked string property into @out, refusing what does not fit. */
+static int copy_string(char *out, size_t room, const char *s, const char *what, const char *prop,
+		       struct sf_err *err)
+{
+	size_t len = strlen(s);
+
+	if (len >= room)
+		return sf_fail(err, SF_EVERIFY, "%s: %s is longer than %zu characters", what, prop, room - 1);
+	memcpy(out, s, len + 1);
+	return 0;
+}
+
+static int get_u32(const void *fit, int node, const char *prop, const char *what, bool required, bool *found,
+		   uint32_t *val, struct sf_err *err)
+{
+	const void *data;
+	int len;
+
+	if (found)
+		*found = false;
+	data = fdt_getprop(fit, node, prop, &len);
+	if (!data)
+		return required ? sf_fail(err, SF_EVERIFY, "%s has no %s", what, prop) : 0;
+	if (len != 4)
+		return sf_fail(err, SF_EVERIFY, "%s: %s is %d bytes, expected 4", what, prop, len);
+	*val = be32_at(data);
+	if (found)
+		*found = true;
+	return 0;
+}
+
+/*
+ * One signature node: everything it claims is checked against the rebuilt
+ * node list and the key; the key decides algorithm and padding.
+ */
+static int check_one_sig(const void *fit, int sig, const char *what, const struct fit_inc *inc,
+			 const struct keyring *keys, const char *hint, struct fit_bundle *b, struct sf_err *err)
+{
+	const char *algo, *padding, *list;
+	uint8_t digest[SHA256_LEN];
+	uint32_t hs_start, hs_size, names_end;
+	const uint8_t *value, *hs;
+	int len, vlen, ret;
+
+	ret = fit_get_string(fit, sig, "algo", what, true, &algo, err);
+	if (!ret)
+		ret = fit_get_string(fit, sig, "padding", what, false, &padding, err);
+	if (ret)
+		return ret;
+	list = fdt_getprop(fit, sig, "sign-images", &len);
+	if (fit_stringlist_valid(list, len) < 0 || !fit_stringlist_has(list, len, "loadables"))
+		return sf_fail(err, SF_EVERIFY, "%s: sign-images does not include loadables", what);
+	hs = fdt_getprop(fit, sig, "hashed-strings", &len);
+	if (!hs)
+		return sf_fail(err, SF_EVERIFY, "%s has no hashed-strings", what);
+	if (len != 8)
+		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings is %d bytes, expected 8", what, len);
+	hs_start = be32_at(hs);
+	hs_size = be32_at(hs + 4);
+	if (hs_start)
+		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings starts at %u, expected 0", what, hs_start);
+	if (hs_size > fdt_size_dt_strings(fit))
+		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings size %u exceeds the strings block (%u bytes)", what,
+			       hs_size, fdt_size_dt_strings(fit));
+	value = fdt_getprop(fit, sig, "value", &vlen);
+	if (!value || vlen <= 0)
+		return sf_fail(err, SF_EVERIFY, "%s has no value", what);
+	ret = fit_signed_digest(fit, inc, hs_size, digest, &names_end, err);
+	if (ret)
+		return ret;
+	if (names_end > hs_size)
+		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings does not cover signed property names", what);
+	ret = keyring_verify(keys, hint, algo, padding, digest, value, (size_t)vlen, err);
+	if (ret)
+		return ret;
+	/* hint is a keyring name (shorter than FIT_NAME_MAX); algo matched a key's */
+	snprintf(b->key_name, sizeof(b->key_name), "%s", hint);
+	snprintf(b->algo, sizeof(b->algo), "%s", algo);
+	return 0;
+}
+
+static int check_signatures(const void *fit, int conf, const char *conf_name, const struct fit_inc *inc,
+			    const struct keyring *keys, struct fit_bundle *b, struct sf_err *err)
+{
+	char untrusted[FIT_NAME_MAX] = "";
+	struct sf_err first = { 0 };
+	unsigned int seen = 0;
+	int sub;
+
+	fdt_for_each_subnode(sub, fit, conf) {
+		const char *sname = fdt_get_name(fit, sub, NULL), *hint;
+		struct sf_err e = { 0 };
+		char what[2 * FIT_NAME_MAX + 32];
+
+		if (!sname)
+			break;
+		if (strncmp(sname, FIT_SIG_PREFIX, strlen(FIT_SIG_PREFIX)))
+			continue;
+		if (seen++ == CONFIG_MAX_SIGNATURES)
+			break;
+		snprintf(what, sizeof(what), "%s of configuration '%s'", sname, conf_name);
+		if (fit_get_string(fit, sub, "key-name-hint", what, true, &hint, &e))
+			continue;
+		if (!keyring_has(keys, hint)) {
+			if (!untrusted[0])
+				fit_sanitize(untrusted, sizeof(untrusted), hint, strlen(hint));
+			continue;
+		}
+		if (!check_one_sig(fit, sub, what, inc, keys, hint, b, &e))
+			return 0;
+		if (!first.cat)
+			first = e;
+	}
+	if (sub < 0 && sub != -FDT_ERR_NOTFOUND)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
+	if (first.cat) {
+		*err = first;
+		return -first.cat;
+	}
+	if (!seen)
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' is not signed", conf_name);
+	if (untrusted[0])
+		return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (signed with '%s')", untrusted);
+	return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (no key-name-hint)");
+}
+
+static void copy_sig_string(char *out, size_t room, const void *fit, int node, const char *prop)
+{
+	const char *s;
+	struct sf_err e;
+
+	out[0] = '\0';
+	if (!fit_get_string(fit, node, prop, "", false, &s, &e) && s)
+		fit_sanitize(out, room, s, strlen(s));
+}
+
+static int list_signatures(const void *fit, int conf, struct fit_sig_list *l, struct sf_err *err)
+{
+	int sub;
+
+	fdt_for_each_subnode(sub, fit, conf) {
+		const char *sname = fdt_get_name(fit, sub, NULL);
+		struct fit_sig_info *si;
+
+		if (!sname)
+			break;
+		if (strncmp(sname, FIT_SIG_PREFIX, strlen(FIT_SIG_PREFIX)))
+			continue;
+		if (l->found++ >= l->room)
+			continue;
+		si = &l->sigs[l->found - 1];
+		snprintf(si->node, sizeof(si->node), "%s", sname);
+		copy_sig_string(si->algo, sizeof(si->algo), fit, sub, "algo");
+		copy_sig_string(si->key_name_hint, sizeof(si->key_name_hint), fit, sub, "key-name-hint");
+		copy_sig_string(si->padding, sizeof(si->padding), fit, sub, "padding");
+	}
+	if (sub < 0 && sub != -FDT_ERR_NOTFOUND)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
+	return 0;
+}
+
+/* A version property: NUL-terminated, valid with its own length. */
+static int get_version(const void *fit, int node, const char *prop, const char *what, bool required,
+		       char out[SF_VERSION_MAX], bool *found, struct sf_err *err)
+{
+	const char *v;
+	int len;
+
+	*found = false;
+	v = fdt_getprop(fit, node, prop, &len);
+	if (!v)
+		return required ? sf_fail(err, SF_EVERIFY, "%s has no %s", what, prop) : 0;
+	if (len < 1 || v[len - 1] != '\0' || !sf_version_valid(v, (size_t)len - 1))
+		return sf_fail(err, SF_EVERIFY, "%s: %s is not a valid version string", what, prop);
+	memcpy(out, v, (size_t)len);
+	*found = true;
+	return 0;
+}
+
+static int read_metadata(const void *fit, int img, const char *what, struct fit_image *im, struct sf_err *err)
+{
+	char baseline[SF_VERSION_MAX];
+	const char *comp, *req;
+	bool found;
+	int len, n, ret;
+
+	ret = fit_get_string(fit, img, "slotflip,component", what, true, &comp, err);
+	if (ret)
+		return ret;
+	if (!sf_component_valid(comp))
+		return sf_fail(err, SF_EVERIFY, "%s: slotflip,component is not a component name ([a-z0-9_]{1,16})",
+			       what);
+	strcpy(im->component, comp);
+	ret = get_version(fit, img, "slotflip,version", what, true, im->version, &found, err);
+	if (!ret)
+		ret = get_u32(fit, img, "slotflip,security-version", what, true, NULL, &im->security_version, err);
+	if (!ret)
+		ret = get_version(fit, img, "slotflip,base-version", what, false, im->base_version, &found, err);
+	if (ret)
+		return ret;
+	if (found) {
+		sf_version_baseline(im->version, baseline);
+		if (!sf_version_is_patch(im->version) || strcmp(baseline, im->base_version))
+			return sf_fail(err, SF_EVERIFY, "%s: version '%s' is not a patch of base version '%s'", what,
+				       im->version, im->base_version);
+	} else {
+		im->base_version[0] = '\0';
+		if (sf_version_is_patch(im->version))
+			return sf_fail(err, SF_EVERIFY, "%s: version '%s' is a patch version but has no slotflip,base-version",
+				       what, im->version);
+	}
+	req = fdt_getprop(fit, img, "slotflip,requires", &len);
+	im->n_requires = 0;
+	if (!req)
+		return 0;
+	n = fit_stringlist_valid(req, len);
+	if (n < 0)
+		return sf_fail(err, SF_EVERIFY, "%s: slotflip,requires is not a list of strings", what);
+	if (n > FIT_REQUIRES_MAX)
+		return sf_fail(err, SF_EVERIFY, "%s: slotflip,requires has %d entries, at most %d are supported", what,
+			       n, FIT_REQUIRES_MAX);
+	for (int i = 0; i < n; i++, req += strlen(req) + 1) {
+		struct fit_require *r = &im->requires[i];
+		char shown[SF_VERSION_MAX + SF_COMPONENT_MAX + 2];
+
+		if (sf_require_parse(req, r->component, r->version))
+			return sf_fail(err, SF_EVERIFY, "%s: slotflip,requires entry '%s' is not component>=version",
+				       what, fit_sanitize(shown, sizeof(shown), req, strlen(req)));
+	}
+	im->n_requires = (unsigned int)n;
+	return 0;
+}
+
+static int read_data(const void *fit, int img, const char *what, uint64_t file_size, struct fit_image *im,
+		     struct sf_err *err)
+{
+	uint64_t header_end = fdt_totalsize(fit);
+	uint32_t size = 0, pos = 0, off = 0;
+	bool has_pos, has_off;
+	int ret;
+
+	if (fdt_getprop(fit, img, "data", NULL))
+		return sf_fail(err, SF_EVERIFY, "%s: embedded data is not supported; build with mkimage -E", what);
+	ret = get_u32(fit, img, "data-size", what, true, NULL, &size, err);
+	if (!ret)
+		ret = get_u32(fit, img, "data-position", what, false, &has_pos, &pos, err);
+	if (!ret)
+		ret = get_u32(fit, img, "data-offset", what, false, &has_off, &off, err);
+	if (ret)
+		return ret;
+	if (has_pos == has_off)
+		return sf_fail(err, SF_EVERIFY, "%s: needs exactly one of data-position and data-offset", what);
+	/* data-offset counts from the end of the FIT blob rounded up to 4 bytes */
+	im->data_offset = has_pos ? pos : ((header_end + 3) & ~3ULL) + off;
+	im->data_size = size;
+	if (!size)
+		return sf_fail(err, SF_EVERIFY, "%s: data-size is 0", what);
+	if ((uint64_t)size > (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * MIB)
+		return sf_fail(err, SF_EVERIFY, "%s: data-size %u exceeds the limit of %d MiB", what, size,
+			       CONFIG_MAX_IMAGE_SIZE_MIB);
+	if (im->data_offset < header_end)
+		return sf_fail(err, SF_EVERIFY, "%s: data at offset %llu lies inside the header (%llu bytes)", what,
+			       (unsigned long long)im->data_offset, (unsigned long long)header_end);
+	/* both values come from the bundle: compare by subtraction */
+	if (file_size != FIT_SIZE_UNKNOWN &&
+	    (im->data_offset > file_size || im->data_size > file_size - im->data_offset))
+		return sf_fail(err, SF_EVERIFY, "%s: data (offset %llu, %llu bytes) lies beyond the end of the bundle (%llu bytes)",
+			       what, (unsigned long long)im->data_offset, (unsigned long long)im->data_size,
+			       (unsigned long long)file_size);
+	return 0;
+}
+
+static int read_hash(const void *fit, int img, const char *what, struct fit_image *im, struct sf_err *err)
+{
+	char hwhat[FIT_NAME_MAX + 32];
+	const char *algo;
+	const void *value;
+	int hash, len, ret;
+
+	hash = fdt_subnode_offset(fit, img, "hash-1");
+	if (hash < 0)
+		return sf_fail(err, SF_EVERIFY, "%s has no hash-1 node", what);
+	snprintf(hwhat, sizeof(hwhat), "%s: hash-1", what);
+	ret = fit_get_string(fit, hash, "algo", hwhat, true, &algo, err);
+	if (ret)
+		return ret;
+	if (strcmp(algo, "sha256"))
+		return sf_fail(err, SF_EVERIFY, "%s: hash-1 algo is not sha256", what);
+	value = fdt_getprop(fit, hash, "value", &len);
+	if (!value)
+		return sf_fail(err, SF_EVERIFY, "%s: hash-1 has no value", what);
+	if (len != SHA256_LEN)
+		return sf_fail(err, SF_EVERIFY, "%s: hash-1 value is %d bytes, expected %d", what, len, SHA256_LEN);
+	memcpy(im->sha256, value, SHA256_LEN);
+	return 0;
+}
+
+static int read_images(const void *fit, int conf, uint64_t file_size, struct fit_bundle *b, struct sf_err *err)
+{
+	const char *name, *comp = NULL;
+	int images, len, n, ret;
+
+	images = fdt_subnode_offset(fit, 0, "images");
+	name = fdt_getprop(fit, conf, "loadables", &len);
+	n = fit_stringlist_valid(name, len);
+	/* fit_config_inc() accepted both already; this keeps the invariant local */
+	if (images < 0 || n < 1 || n > CONFIG_MAX_BUNDLE_IMAGES)
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' has no valid loadables", b->config);
+	for (int i = 0; i < n; i++, name += strlen(name) + 1) {
+		struct fit_image *im = &b->image[i];
+		char what[FIT_NAME_MAX + 16];
+		int img = fdt_subnode_offset(fit, images, name);
+
+		snprintf(what, sizeof(what), "image '%s'", name);
+		if (img < 0)
+			return sf_fail(err, SF_EVERIFY, "%s is not in /images", what);
+		snprintf(im->node, sizeof(im->node), "%s", name);
+		ret = read_data(fit, img, what, file_size, im, err);
+		if (!ret)
+			ret = read_hash(fit, img, what, im, err);
+		if (!ret)
+			ret = fit_get_string(fit, img, "compression", what, false, &comp, err);
+		if (!ret && comp && strcmp(comp, "none"))
+			ret = sf_fail(err, SF_EVERIFY, "%s: compression is not \"none\"", what);
+		if (!ret)
+			ret = read_metadata(fit, img, what, im, err);
+		if (ret)
+			return ret;
+		for (int j = 0; j < i; j++) {
+			const struct fit_image *o = &b->image[j];
+
+			if (!strcmp(o->component, im->component))
+				return sf_fail(err, SF_EVERIFY, "images '%s' and '%s' are both for component '%s'",
+					       o->node, im->node, im->component);
+			if (im->data_offset < o->data_offset + o->data_size &&
+			    o->data_offset < im->data_offset + im->data_size)
+				return sf_fail(err, SF_EVERIFY, "the data of images '%s' and '%s' overlap", o->node,
+					       im->node);
+		}
+	}
+	b->n_images = (unsigned int)n;
+	return 0;
+}
+
+static int read_config(const void *fit, int conf, struct fit_bundle *b, struct sf_err *err)
+{
+	char what[FIT_NAME_MAX + 32];
+	const char *board;
+	int ret;
+
+	snprintf(what, sizeof(what), "configuration '%s'", b->config);
+	ret = fit_get_string(fit, conf, "compatible", what, true, &board, err);
+	if (ret)
+		return ret;
+	if (!board[0] || strlen(board) >= FIT_BOARD_MAX)
+		return sf_fail(err, SF_EVERIFY, "%s: compatible must be 1 to %d characters", what, FIT_BOARD_MAX - 1);
+	return copy_string(b->board, sizeof(b->board), board, what, "compatible", err);
+}
+
+/* The common path of fit_verify() (@keys set) and fit_inspect() (@sigs set). */
+static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
+		     struct fit_sig_list *sigs, struct fit_bundle *out, struct sf_err *err)
+{
+	struct fit_bundle *b = NULL;
+	struct fit_inc *inc = NULL;
+	const char *def;
+	void *copy = NULL;
+	int confs, conf, ret;
+
+	if (fit_size < FIT_PROBE_SIZE)
+		return sf_fail(err, SF_EVERIFY, "not a FIT image");
+	if (fit_size > CONFIG_MAX_HEADER_SIZE)
+		return sf_fail(err, SF_EVERIFY, "header size %zu exceeds the limit %d", fit_size,
+			       CONFIG_MAX_HEADER_SIZE);
+	/* libfdt 1.6.1 refuses trees that are not 8-byte aligned */
+	if ((uintptr_t)fit % 8) {
+		copy = malloc(fit_size);
+		if (!copy)
+			return sf_fail_errno(err, SF_EFAIL, ENOMEM, "reading the header");
+		memcpy(copy, fit, fit_size);
+		fit = copy;
+	}
+	b = calloc(1, sizeof(*b));
+	inc = calloc(1, sizeof(*inc));
+	if (!b || !inc) {
+		ret = sf_fail_errno(err, SF_EFAIL, ENOMEM, "reading the header");
+		goto out;
+	}
+	ret = fit_check_blob(fit, fit_size, err);
+	if (ret)
+		goto out;
+	if (file_size != FIT_SIZE_UNKNOWN && file_size < fit_size) {
+		ret = sf_fail(err, SF_EVERIFY, "bundle (%llu bytes) is smaller than its header (%zu bytes)",
+			      (unsigned long long)file_size, fit_size);
+		goto out;
+	}
+	b->header_size = fit_size;
+	confs = fdt_subnode_offset(fit, 0, "configurations");
+	if (confs < 0) {
+		ret = sf_fail(err, SF_EVERIFY, "the header has no /configurations node");
+		goto out;
+	}
+	ret = fit_get_string(fit, confs, "default", "/configurations", true, &def, err);
+	if (ret)
+		goto out;
+	if (!fit_name_valid(def, strlen(def))) {
+		ret = sf_fail(err, SF_EVERIFY, "/configurations/default is not a node name");
+		goto out;
+	}
+	conf = fdt_subnode_offset(fit, confs, def);
+	if (conf < 0) {
+		ret = sf_fail(err, SF_EVERIFY, "/configurations/default names '%s', which is not a configuration", def);
+		goto out;
+	}
+	strcpy(b->config, def);
+	ret = fit_config_inc(fit, conf, inc, err);
+	if (ret)
+		goto out;
+	if (keys)
+		ret = check_signatures(fit, conf, def, inc, keys, b, err);
+	else
+		ret = list_signatures(fit, conf, sigs, err);
+	if (ret)
+		goto out;
+	ret = read_config(fit, conf, b, err);
+	if (!ret)
+		ret = read_images(fit, conf, file_size, b, err);
+	if (ret)
+		goto out;
+	memcpy(out, b, sizeof(*b));
+out:
+	free(inc);
+	free(b);
+	free(copy);
+	return ret;
+}
+
+int fit_verify(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
+	       struct fit_bundle *out, struct sf_err *err)
+{
+	if (!keys || !keyring_count(keys))
+		return sf_fail(err, SF_EVERIFY, "no trusted key: the keyring is empty");
+	return fit_parse(fit, fit_size, file_size, keys, NULL, out, err);
+}
+
+int fit_inspect(const void *fit, size_t fit_size, uint64_t file_size, struct fit_bundle *out,
+		struct fit_sig_info *sigs, unsigned int *n_sigs, struct sf_err *err)
+{
+	struct fit_sig_list l = { .sigs = sigs, .room = sigs ? *n_sigs : 0 };
+	int ret;
+
+	ret = fit_parse(fit, fit_size, file_size, NULL, &l, out, err);
+	if (!ret)
+		*n_sigs = l.found;
+	return ret;
+}

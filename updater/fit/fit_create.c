@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bundle tool. The header is built once with placeholders of final length
+ * (data-position, hash values, hashed-strings, the signature), so its size,
+ * and with it every data position, is known before any image is read. Each
+ * image is then read once: hashed and written in the same pass, so the hash
+ * covers exactly the bytes in the bundle. The signature is made last, over
+ * the regions fit_verify() checks, computed by the same code.
+ */
+#include "fit/fit_create.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/bignum.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
+
+#include "fit/fit_internal.h"
+
+#define BUNDLE_ALIGN 4096ULL
+#define SIG_MAX 1024 /* RSA-4096: 512 bytes */
+#define CONF_NAME "conf-1"
+
+struct create_image {
+	char node[FIT_NAME_MAX];
+	const struct fit_create_image *in;
+	unsigned int n_requires;
+	size_t requires_len;
+	char requires[FIT_REQUIRES_MAX * (SF_COMPONENT_MAX + SF_VERSION_MAX + 2)];
+	int fd;
+	uint64_t size;
+	uint64_t position;
+};
+
+struct create_ctx {
+	const struct fit_create_opts *o;
+	struct create_image img[CONFIG_MAX_BUNDLE_IMAGES];
+	char key_name[FIT_NAME_MAX];
+	const char *algo;
+	size_t sig_len;
+	mbedtls_pk_context pk;
+	void *blob;
+	size_t blob_size;
+	uint64_t header_end;
+	char *tmp_path;
+	int out_fd;
+};
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* "a>=1,b>=2" into the NUL-separated list a `slotflip,requires` property holds. */
+static int parse_requires(struct create_image *ci, const char *what, struct sf_err *err)
+{
+	const char *p = ci->in->requires;
+
+	ci->n_requires = 0;
+	ci->requires_len = 0;
+	if (!p || !*p)
+		return 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char entry[SF_COMPONENT_MAX + SF_VERSION_MAX + 2];
+		char comp[SF_COMPONENT_MAX], ver[SF_VERSION_MAX];
+
+		if (ci->n_requires == FIT_REQUIRES_MAX)
+			return sf_fail(err, SF_EUSAGE, "%s: more than %d requires entries", what, FIT_REQUIRES_MAX);
+		if (len >= sizeof(entry))
+			return sf_fail(err, SF_EUSAGE, "%s: requires entry '%.*s' is too long", what, (int)len, p);
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		if (sf_require_parse(entry, comp, ver))
+			return sf_fail(err, SF_EUSAGE, "%s: requires entry '%s' is not component>=version", what, entry);
+		memcpy(ci->requires + ci->requires_len, entry, len + 1);
+		ci->requires_len += len + 1;
+		ci->n_requires++;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+static int check_opts(struct create_ctx *c, struct sf_err *err)
+{
+	const struct fit_create_opts *o = c->o;
+	const char *base, *dot;
+	size_t len;
+	int ret;
+
+	if (!o->out_path || !o->key_path || !o->board)
+		return sf_fail(err, SF_EUSAGE, "bundle create needs an output path, a key and a board");
+	len = strlen(o->board);
+	if (!len || len >= FIT_BOARD_MAX || !printable(o->board))
+		return sf_fail(err, SF_EUSAGE, "board '%s' must be 1 to %d printable characters", o->board,
+			       FIT_BOARD_MAX - 1);
+	if (o->n_images < 1 || o->n_images > CONFIG_MAX_BUNDLE_IMAGES)
+		return sf_fail(err, SF_EUSAGE, "a bundle holds 1 to %d images, not %u", CONFIG_MAX_BUNDLE_IMAGES,
+			       o->n_images);
+	if (o->key_name) {
+		base = o->key_name;
+		len = strlen(base);
+	} else {
+		base = strrchr(o->key_path, '/');
+		base = base ? base + 1 : o->key_path;
+		dot = strrchr(base, '.');
+		len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	}
+	if (!fit_name_valid(base, len))
+		return sf_fail(err, SF_EUSAGE, "key name '%.*s' is not 1 to %d characters of [A-Za-z0-9,._+-]",
+			       (int)(len < FIT_NAME_MAX ? len : FIT_NAME_MAX), base, FIT_NAME_MAX - 1);
+	memcpy(c->key_name, base, len);
+	c->key_name[len] = '\0';
+
+	for (unsigned int i = 0; i < o->n_images; i++) {
+		const struct fit_create_image *in = &o->image[i];
+		struct create_image *ci = &c->img[i];
+		char what[SF_COMPONENT_MAX + 16], baseline[SF_VERSION_MAX];
+
+		ci->in = in;
+		if (!in->path || !in->component || !in->version)
+			return sf_fail(err, SF_EUSAGE, "image %u needs a file, a component and a version", i + 1);
+		if (!sf_component_valid(in->component))
+			return sf_fail(err, SF_EUSAGE, "image %u: component '%s' is not [a-z0-9_]{1,16}", i + 1,
+				       in->component);
+		snprintf(what, sizeof(what), "component '%s'", in->component);
+		snprintf(ci->node, sizeof(ci->node), "%s-1", in->component);
+		if (!sf_version_valid(in->version, strlen(in->version)))
+			return sf_fail(err, SF_EUSAGE, "%s: version '%s' is not valid", what, in->version);
+		if (in->base_version) {
+			if (!sf_version_valid(in->base_version, strlen(in->base_version)))
+				return sf_fail(err, SF_EUSAGE, "%s: base version '%s' is not valid", what,
+					       in->base_version);
+			sf_version_baseline(in->version, baseline);
+			if (!sf_version_is_patch(in->version) || strcmp(baseline, in->base_version))
+				return sf_fail(err, SF_EUSAGE, "%s: version '%s' is not a patch of base version '%s'",
+					       what, in->version, in->base_version);
+		} else if (sf_version_is_patch(in->version)) {
+			return sf_fail(err, SF_EUSAGE, "%s: version '%s' is a patch version and needs a base version",
+				       what, in->version);
+		}
+		ret = parse_requires(ci, what, err);
+		if (ret)
+			return ret;
+		for (unsigned int j = 0; j < i; j++)
+			if (!strcmp(o->image[j].component, in->component))
+				return sf_fail(err, SF_EUSAGE, "component '%s' is given twice", in->component);
+	}
+	return 0;
+}
+
+static int load_key(struct create_ctx *c, struct sf_err *err)
+{
+	int ret;
+
+	ret = mbedtls_pk_parse_keyfile(&c->pk, c->o->key_path, NULL);
+	if (ret)
+		return sf_fail(err, SF_ECONFIG, "cannot read private key '%s' (mbedTLS error -0x%04x)", c->o->key_path,
+			       (unsigned int)-ret);
+	c->algo = fit_pk_algo(&c->pk);
+	if (!c->algo)
+		return sf_fail(err, SF_ECONFIG, "key '%s' is not RSA-2048, RSA-4096 or EC P-256", c->o->key_path);
+	c->sig_len = mbedtls_pk_get_type(&c->pk) == MBEDTLS_PK_RSA ? mbedtls_pk_get_len(&c->pk) : 64;
+	return 0;
+}
+
+static int open_images(struct create_ctx *c, struct sf_err *err)
+{
+	for (unsigned int i = 0; i < c->o->n_images; i++) {
+		struct create_image *ci = &c->img[i];
+		struct stat st;
+
+		ci->fd = open(ci->in->path, O_RDONLY | O_CLOEXEC);
+		if (ci->fd < 0)
+			return sf_fail_errno(err, SF_EIO, errno, "cannot open image '%s'", ci->in->path);
+		if (fstat(ci->fd, &st))
+			return sf_fail_errno(err, SF_EIO, errno, "cannot stat image '%s'", ci->in->path);
+		if (!S_ISREG(st.st_mode))
+			return sf_fail(err, SF_EIO, "image '%s' is not a regular file", ci->in->path);
+		if (st.st_size <= 0)
+			return sf_fail(err, SF_EUSAGE, "image '%s' is empty", ci->in->path);
+		if ((uint64_t)st.st_size > (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * 1024 * 1024)
+			return sf_fail(err, SF_EUSAGE, "image '%s' is larger than %d MiB", ci->in->path,
+				       CONFIG_MAX_IMAGE_SIZE_MIB);
+		ci->size = (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+/* A string list property from NUL-separated strings. */
+static int prop_list(void *fdt, const char *name, const char *const *s, unsigned int n)
+{
+	char buf[FIT_INC_MAX * FIT_INC_PATH_MAX];
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t l = strlen(s[i]) + 1;
+
+		if (l > sizeof(buf) - len)
+			return -FDT_ERR_NOSPACE;
+		memcpy(buf + len, s[i], l);
+		len += l;
+	}
+	return fdt_property(fdt, name, buf, (int)len);
+}
+
+/* The whole header with zeroed placeholders; fdt_sw errors are returned as is. */
+static int build_header(struct create_ctx *c, void *fdt, int size)
+{
+	static const uint8_t zero[SIG_MAX];
+	const struct fit_create_opts *o = c->o;
+	const char *names[CONFIG_MAX_BUNDLE_IMAGES], *hashed[FIT_INC_MAX];
+	char paths[FIT_INC_MAX][FIT_INC_PATH_MAX];
+	uint32_t now = (uint32_t)time(NULL);
+	unsigned int n_hashed = 0;
+	int ret;
+
+	hashed[n_hashed++] = "/";
+	hashed[n_hashed++] = "/configurations/" CONF_NAME;
+	for (unsigned int i = 0; i < o->n_images; i++) {
+		names[i] = c->img[i].node;
+		snprintf(paths[n_hashed], sizeof(paths[0]), "/images/%s", c->img[i].node);
+		hashed[n_hashed] = paths[n_hashed];
+		n_hashed++;
+		snprintf(paths[n_hashed], sizeof(paths[0]), "/images/%s/hash-1", c->img[i].node);
+		hashed[n_hashed] = paths[n_hashed];
+		n_hashed++;
+	}
+
+#define TRY(x)                    \
+	do {                      \
+		ret = (x);        \
+		if (ret)          \
+			return ret; \
+	} while (0)
+	TRY(fdt_create(fdt, size));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_string(fdt, "description", "slotflip bundle"));
+	TRY(fdt_property_u32(fdt, "timestamp", now));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_begin_node(fdt, "images"));
+	for (unsigned int i = 0; i < o->n_images; i++) {
+		const struct create_image *ci = &c->img[i];
+		char desc[SF_COMPONENT_MAX + SF_VERSION_MAX + 2];
+
+		snprintf(desc, sizeof(desc), "%s %s", ci->in->component, ci->in->version);
+		TRY(fdt_begin_node(fdt, ci->node));
+		TRY(fdt_property_string(fdt, "description", desc));
+		TRY(fdt_property_string(fdt, "type", "filesystem"));
+		TRY(fdt_property_string(fdt, "compression", "none"));
+		TRY(fdt_property_u32(fdt, "data-size", (uint32_t)ci->size));
+		TRY(fdt_property_u32(fdt, "data-position", 0));
+		TRY(fdt_property_string(fdt, "slotflip,component", ci->in->component));
+		TRY(fdt_property_string(fdt, "slotflip,version", ci->in->version));
+		TRY(fdt_property_u32(fdt, "slotflip,security-version", ci->in->security_version));
+		if (ci->in->base_version)
+			TRY(fdt_property_string(fdt, "slotflip,base-version", ci->in->base_version));
+		if (ci->n_requires)
+			TRY(fdt_property(fdt, "slotflip,requires", ci->requires, (int)ci->requires_len));
+		TRY(fdt_begin_node(fdt, "hash-1"));
+		TRY(fdt_property(fdt, "value", zero, SHA256_LEN));
+		TRY(fdt_property_string(fdt, "algo", "sha256"));
+		TRY(fdt_end_node(fdt));
+		TRY(fdt_end_node(fdt));
+	}
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_begin_node(fdt, "configurations"));
+	TRY(fdt_property_string(fdt, "default", CONF_NAME));
+	TRY(fdt_begin_node(fdt, CONF_NAME));
+	TRY(fdt_property_string(fdt, "description", o->board));
+	TRY(fdt_property_string(fdt, "compatible", o->board));
+	TRY(prop_list(fdt, "loadables", names, o->n_images));
+	TRY(fdt_begin_node(fdt, "signature-1"));
+	TRY(fdt_property_u32(fdt, "timestamp", now));
+	TRY(fdt_property_string(fdt, "signer-name", "slotflip"));
+	TRY(fdt_property_string(fdt, "algo", c->algo));
+	TRY(fdt_property_string(fdt, "key-name-hint", c->key_name));
+	TRY(fdt_property_string(fdt, "sign-images", "loadables"));
+	TRY(prop_list(fdt, "hashed-nodes", hashed, n_hashed));
+	TRY(fdt_property(fdt, "hashed-strings", zero, 8));
+	TRY(fdt_property(fdt, "value", zero, (int)c->sig_len));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_finish(fdt));
+#undef TRY
+	return 0;
+}
+
+static int make_header(struct create_ctx *c, struct sf_err *err)
+{
+	uint64_t pos;
+	size_t size = 16384 + (size_t)c->o->n_images * 2048, total;
+	int ret;
+
+	for (;;) {
+		free(c->blob);
+		c->blob = calloc(1, size);
+		if (!c->blob)
+			return sf_fail_errno(err, SF_EFAIL, ENOMEM, "building the header");
+		ret = build_header(c, c->blob, (int)size);
+		if (ret != -FDT_ERR_NOSPACE)
+			break;
+		if (size >= CONFIG_MAX_HEADER_SIZE)
+			return sf_fail(err, SF_EUSAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
+		size *= 2;
+	}
+	if (ret)
+		return sf_fail(err, SF_EFAIL, "building the header: %s", fdt_strerror(ret));
+	/* like mkimage -E: totalsize rounded up to 4 bytes (calloc zeroed the padding) */
+	total = align_up(fdt_totalsize(c->blob), 4);
+	if (total > size || total > CONFIG_MAX_HEADER_SIZE)
+		return sf_fail(err, SF_EUSAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
+	memset((uint8_t *)c->blob + fdt_totalsize(c->blob), 0, total - fdt_totalsize(c->blob));
+	fdt_set_totalsize(c->blob, (uint32_t)total);
+	c->blob_size = total;
+	c->header_end = align_up(total, BUNDLE_ALIGN);
+	pos = c->header_end;
+	for (unsigned int i = 0; i < c->o->n_images; i++) {
+		c->img[i].position = pos;
+		pos = align_up(pos + c->img[i].size, BUNDLE_ALIGN);
+		/* data-position and data-size are 32-bit cells */
+		if (c->img[i].position + c->img[i].size > UINT32_MAX)
+			return sf_fail(err, SF_EUSAGE, "the bundle would exceed 4 GiB");
+	}
+	return 0;
+}
+
+static int image_node(struct create_ctx *c, unsigned int i)
+{
+	int images = fdt_subnode_offset(c->blob, 0, "images");
+
+	return images < 0 ? images : fdt_subnode_offset(c->blob, images, c->img[i].node);
+}
+
+static int write_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* Zeroes [from, to) of the output: the padding between header and images. */
+static int write_zeros(int fd, uint64_t from, uint64_t to)
+{
+	static const uint8_t zero[BUNDLE_ALIGN];
+	int ret;
+
+	while (from < to) {
+		size_t n = to - from > sizeof(zero) ? sizeof(zero) : (size_t)(to - from);
+
+		ret = write_all(fd, zero, n, from);
+		if (ret)
+			return ret;
+		from += n;
+	}
+	return 0;
+}
+
+/* Reads each image once: the bytes hashed are the bytes written. */
+static int stream_images(struct create_ctx *c, struct sf_err *err)
+{
+	size_t chunk = (size_t)CONFIG_IO_CHUNK_KIB * 1024;
+	struct sha256 *h = NULL;
+	uint8_t *buf, digest[SHA256_LEN];
+	int ret;
+
+	buf = malloc(chunk);
+	if (!buf)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "copying images");
+	ret = sha256_new(&h, SHA256_ENGINE_AUTO);
+	if (ret) {
+		ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing images");
+		goto out;
+	}
+	for (unsigned int i = 0; i < c->o->n_images; i++) {
+		struct create_image *ci = &c->img[i];
+		uint64_t done = 0;
+		int node;
+
+		while (done < ci->size) {
+			size_t want = ci->size - done > chunk ? chunk : (size_t)(ci->size - done);
+			ssize_t r = read(ci->fd, buf, want);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				ret = sf_fail_errno(err, SF_EIO, errno, "cannot read image '%s'", ci->in->path);
+				goto out;
+			}
+			if (r == 0) {
+				ret = sf_fail(err, SF_EIO, "image '%s' shrank while it was read", ci->in->path);
+				goto out;
+			}
+			ret = sha256_update(h, buf, (size_t)r);
+			if (ret) {
+				ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing image '%s'", ci->in->path);
+				goto out;
+			}
+			ret = write_all(c->out_fd, buf, (size_t)r, ci->position + done);
+			if (ret) {
+				ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", c->tmp_path);
+				goto out;
+			}
+			done += (uint64_t)r;
+		}
+		ret = sha256_final(h, digest);
+		if (ret) {
+			ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing image '%s'", ci->in->path);
+			goto out;
+		}
+		/* zero the gap up to the next image (or nothing after the last one) */
+		if (i + 1 < c->o->n_images) {
+			ret = write_zeros(c->out_fd, ci->position + ci->size, c->img[i + 1].position);
+			if (ret) {
+				ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", c->tmp_path);
+				goto out;
+			}
+		}
+		node = image_node(c, i);
+		if (node < 0)
+			ret = node;
+		else
+			ret = fdt_setprop_inplace_u32(c->blob, node, "data-position", (uint32_t)ci->position);
+		if (!ret)
+			ret = fdt_setprop_inplace(c->blob, fdt_subnode_offset(c->blob, node, "hash-1"), "value", digest,
+						  SHA256_LEN);
+		if (ret) {
+			ret = sf_fail(err, SF_EFAIL, "filling in image '%s': %s", ci->node, fdt_strerror(ret));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	sha256_free(h);
+	free(buf);
+	return ret;
+}
+
+static int sign_digest(struct create_ctx *c, const uint8_t digest[SHA256_LEN], uint8_t *sig, struct sf_err *err)
+{
+	static const char pers[] = "slotflip fit_create";
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_mpi r, s;
+	size_t len = 0;
+	int ret;
+
+	mbedtls_entropy_init(&entropy);
+	mbedtls_ctr_drbg_init(&drbg);
+	mbedtls_mpi_init(&r);
+	mbedtls_mpi_init(&s);
+	ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)pers,
+				    sizeof(pers) - 1);
+	if (ret) {
+		ret = sf_fail(err, SF_EFAIL, "cannot seed the random generator (mbedTLS error -0x%04x)",
+			      (unsigned int)-ret);
+		goto out;
+	}
+	if (mbedtls_pk_get_type(&c->pk) == MBEDTLS_PK_RSA) {
+		mbedtls_rsa_set_padding(mbedtls_pk_rsa(c->pk), MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
+		ret = mbedtls_pk_sign(&c->pk, MBEDTLS_MD_SHA256, digest, SHA256_LEN, sig, &len,
+				      mbedtls_ctr_drbg_random, &drbg);
+		if (!ret && len != c->sig_len)
+			ret = -1;
+	} else {
+		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(c->pk);
+
+		/* FIT ECDSA signatures are raw r||s, each 32 bytes big-endian */
+		ret = mbedtls_ecdsa_sign(&ec->grp, &r, &s, &ec->d, digest, SHA256_LEN, mbedtls_ctr_drbg_random,
+					 &drbg);
+		if (!ret)
+			ret = mbedtls_mpi_write_binary(&r, sig, 32);
+		if (!ret)
+			ret = mbedtls_mpi_write_binary(&s, sig + 32, 32);
+	}
+	if (ret)
+		ret = sf_fail(err, SF_EFAIL, "signing with key '%s' failed (mbedTLS error -0x%04x)", c->o->key_path,
+			      (unsigned int)-ret);
+out:
+	mbedtls_mpi_free(&s);
+	mbedtls_mpi_free(&r);
+	mbedtls_ctr_drbg_free(&drbg);
+	mbedtls_entropy_free(&entropy);
+	return ret;
+}
+
+/* Signs the finished header with the regions fit_verify() checks. */
+static int sign_header(struct create_ctx *c, struct sf_err *err)
+{
+	uint8_t digest[SHA256_LEN], sig[SIG_MAX];
+	uint32_t hs[2], names_end;
+	struct fit_inc *inc = NULL;
+	int conf, sig_node, ret;
+
+	hs[0] = 0;
+	hs[1] = cpu_to_fdt32(fdt_size_dt_strings(c->blob));
+	conf = fdt_path_offset(c->blob, "/configurations/" CONF_NAME);
+	sig_node = conf < 0 ? conf : fdt_subnode_offset(c->blob, conf, "signature-1");
+	ret = sig_node < 0 ? sig_node : fdt_setprop_inplace(c->blob, sig_node, "hashed-strings", hs, sizeof(hs));
+	if (ret)
+		return sf_fail(err, SF_EFAIL, "filling in the signature: %s", fdt_strerror(ret));
+	/* the same checks a bundle gets before verification: our own output passes them */
+	ret = fit_check_blob(c->blob, c->blob_size, err);
+	if (ret) {
+		sf_err_prefix(err, "the header built is invalid");
+		return ret;
+	}
+	inc = calloc(1, sizeof(*inc));
+	if (!inc)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "signing");
+	ret = fit_config_inc(c->blob, conf, inc, err);
+	if (!ret)
+		ret = fit_signed_digest(c->blob, inc, fdt_size_dt_strings(c->blob), digest, &names_end, err);
+	if (!ret)
+		ret = sign_digest(c, digest, sig, err);
+	if (ret)
+		goto out;
+	ret = fdt_setprop_inplace(c->blob, sig_node, "value", sig, (int)c->sig_len);
+	if (ret)
+		ret = sf_fail(err, SF_EFAIL, "filling in the signature: %s", fdt_strerror(ret));
+out:
+	free(inc);
+	return ret;
+}
+
+/* Makes the rename durable: the folder entry is synced too. */
+static int sync_parent(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd, ret = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return ret;
+}
+
+int fit_create(const struct fit_create_opts *o, struct sf_err *err)
+{
+	struct create_ctx *c;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle create");
+	c->o = o;
+	c->out_fd = -1;
+	for (unsigned int i = 0; i < CONFIG_MAX_BUNDLE_IMAGES; i++)
+		c->img[i].fd = -1;
+	mbedtls_pk_init(&c->pk);
+
+	ret = check_opts(c, err);
+	if (!ret)
+		ret = load_key(c, err);
+	if (!ret)
+		ret = open_images(c, err);
+	if (!ret)
+		ret = make_header(c, err);
+	if (ret)
+		goto out;
+	if (asprintf(&c->tmp_path, "%s.tmp.XXXXXX", o->out_path) < 0) {
+		c->tmp_path = NULL;
+		ret = sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle create");
+		goto out;
+	}
+	c->out_fd = mkstemp(c->tmp_path);
+	if (c->out_fd < 0) {
+		ret = sf_fail_errno(err, SF_EIO, errno, "cannot create '%s'", c->tmp_path);
+		free(c->tmp_path);
+		c->tmp_path = NULL;
+		goto out;
+	}
+	ret = stream_images(c, err);
+	if (!ret)
+		ret = sign_header(c, err);
+	if (ret)
+		goto out;
+	ret = write_all(c->out_fd, c->blob, c->blob_size, 0);
+	if (!ret)
+		ret = write_zeros(c->out_fd, c->blob_size, c->header_end);
+	if (!ret && fchmod(c->out_fd, 0644))
+		ret = -errno;
+	if (!ret && fsync(c->out_fd))
+		ret = -errno;
+	if (!ret) {
+		ret = close(c->out_fd) ? -errno : 0;
+		c->out_fd = -1;
+	}
+	if (!ret && rename(c->tmp_path, o->out_path))
+		ret = -errno;
+	if (ret) {
+		ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", o->out_path);
+		goto out;
+	}
+	free(c->tmp_path);
+	c->tmp_path = NULL;
+	ret = sync_parent(o->out_path);
+	if (ret)
+		ret = sf_fail_errno(err, SF_EIO, ret, "cannot sync the folder of '%s'", o->out_path);
+out:
+	if (c->out_fd >= 0)
+		close(c->out_fd);
+	if (c->tmp_path) {
+		unlink(c->tmp_path);
+		free(c->tmp_path);
+	}
+	for (unsigned int i = 0; i < CONFIG_MAX_BUNDLE_IMAGES; i++)
+		if (c->img[i].fd >= 0)
+			close(c->img[i].fd);
+	mbedtls_pk_free(&c->pk);
+	free(c->blob);
+	free(c);
+	return ret;
+}
