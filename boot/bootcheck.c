@@ -173,6 +173,7 @@ static int check_set(struct run *r)
 		hc[m].name = c->name;
 		hc[m].slot = slot_name(c->trial);
 		hc[m].version = c->slot[c->trial].version;
+		hc[m].device = sc->slot[c->trial];
 		hc[m].mount = sc->mount_point;
 		m++;
 		ret = use_slot(r->hooks, sc, c->trial, &why);

@@ -72,6 +72,7 @@ static void set_env(const struct hc_comp *comps, unsigned int n, const struct hc
 		setenv("SLOTFLIP_COMPONENT", own->name, 1);
 		setenv("SLOTFLIP_SLOT", own->slot, 1);
 		setenv("SLOTFLIP_VERSION", own->version, 1);
+		setenv("SLOTFLIP_DEVICE", own->device, 1);
 		setenv("SLOTFLIP_MOUNT", own->mount, 1);
 	}
 }

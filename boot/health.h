@@ -8,8 +8,9 @@
  * order (folder checks first, then each component's), each in its own process
  * group, with these variables set:
  *   SLOTFLIP_COMPONENTS  the components on trial, separated by blanks
- *   SLOTFLIP_COMPONENT, SLOTFLIP_SLOT, SLOTFLIP_VERSION, SLOTFLIP_MOUNT
- *                        for a component's own checks
+ *   SLOTFLIP_COMPONENT, SLOTFLIP_SLOT, SLOTFLIP_VERSION, SLOTFLIP_DEVICE,
+ *   SLOTFLIP_MOUNT       for a component's own checks (DEVICE: the slot's
+ *                        path; MOUNT: where it is mounted, "" when it is not)
  * A check passes by exiting 0. All checks must pass before the deadline; the
  * first failure stops the run. Files whose names start with '.' and files that
  * are not executable are ignored.
@@ -21,12 +22,14 @@
 
 /**
  * struct hc_comp - one component on trial
- * @name, @slot ("a"/"b"), @version, @mount ("" when not mounted)
+ * @name, @slot ("a"/"b"), @version, @device (the slot's path),
+ * @mount ("" when not mounted)
  */
 struct hc_comp {
 	const char *name;
 	const char *slot;
 	const char *version;
+	const char *device;
 	const char *mount;
 };
 
