@@ -234,6 +234,19 @@ int cmd_commit(struct cli *c, int argc, char **argv, struct sf_err *err)
 	return ret;
 }
 
+/* "webkit: slot b active, 26.3" after a removal */
+static void print_active(struct cli *c, const char *name)
+{
+	struct sf_session *s = malloc(sizeof(*s));
+	struct sf_err err;
+	int i;
+
+	if (s && !sf_load(&c->ctx, s, &err) && (i = state_find(&s->st, name)) >= 0)
+		printf("removed the update of %s: slot %s (%s) is active again\n", name,
+		       slot_name(s->st.c[i].active), s->st.c[i].slot[s->st.c[i].active].version);
+	free(s);
+}
+
 int cmd_remove(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	int ret;
@@ -244,6 +257,6 @@ int cmd_remove(struct cli *c, int argc, char **argv, struct sf_err *err)
 	ret = ret ?: cli_setup(c, CLI_NEEDS_LOCK, err);
 	ret = ret ?: bootcheck_remove(&c->ctx, argv[optind], hooks_for(c), err);
 	if (!ret)
-		printf("removed the update of %s\n", argv[optind]);
+		print_active(c, argv[optind]);
 	return ret;
 }
