@@ -243,6 +243,30 @@ void fb_node_del(struct fb_node *root, const char *path)
 	die("fb_node_del: no such node", 0);
 }
 
+void fb_node_to_end(struct fb_node *root, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *ppath = strndup(path, (size_t)(slash - path));
+	struct fb_node *parent, **pp, *moved = NULL;
+
+	if (!ppath)
+		die("strndup", 0);
+	parent = walk(root, ppath, false);
+	free(ppath);
+	for (pp = &parent->children; *pp;) {
+		if (!moved && !strcmp((*pp)->name, slash + 1)) {
+			moved = *pp;
+			*pp = moved->next;
+			moved->next = NULL;
+			continue;
+		}
+		pp = &(*pp)->next;
+	}
+	if (!moved)
+		die("fb_node_to_end: no such node", 0);
+	*pp = moved;
+}
+
 void fb_node_rename(struct fb_node *root, const char *path, const char *name)
 {
 	struct fb_node *n = walk(root, path, false);

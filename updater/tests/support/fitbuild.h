@@ -74,6 +74,9 @@ void fb_node_add(struct fb_node *root, const char *path, const char *name);
 /** fb_node_del() - remove the node at @path and everything under it */
 void fb_node_del(struct fb_node *root, const char *path);
 
+/** fb_node_to_end() - make the node at @path the last child of its parent */
+void fb_node_to_end(struct fb_node *root, const char *path);
+
 /** fb_node_rename() - give the node at @path a new name */
 void fb_node_rename(struct fb_node *root, const char *path, const char *name);
 

@@ -1,0 +1,840 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fit_verify() and fit_inspect() on in-memory bundles: what verifies, and every
+ * refusal with the message it must give. Keys are generated for this run; the
+ * keyring folder holds "dev" (RSA-2048) and "ec" (P-256); "evil" and "mallory"
+ * sign but are not trusted.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/fit.h"
+#include "fit/fit_internal.h"
+#include "fit/keyring.h"
+#include "tap.h"
+#include "tests/support/fitbuild.h"
+
+#define SIG "/configurations/conf-1/signature-1"
+#define IMG "/images/webkit-1"
+#define CONF "/configurations/conf-1"
+
+static struct fb_key dev, ec, evil, mallory;
+static struct keyring *kr;
+
+static const struct fb_image one[] = {
+	{ .node = "webkit-1", .component = "webkit", .version = "26.3", .sv = 7, .size = 3000 },
+};
+
+static const char *const std_inc[] = { "/", CONF, IMG, IMG "/hash-1" };
+
+static int verify(const void *blob, size_t size, uint64_t file_size, struct fit_bundle *b, struct sf_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return fit_verify(blob, size, file_size, kr, b, err);
+}
+
+/* Checks a refusal and its message; frees @blob. */
+static void refused_sized(void *blob, size_t size, uint64_t file_size, const char *want, const char *what)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err;
+	int ret;
+
+	ret = verify(blob, size, file_size, b, &err);
+	if (!ok(ret == -SF_EVERIFY && strstr(err.msg, want), "%s: refused", what))
+		tap_diag("ret %d, message '%s', expected '%s'", ret, err.msg, want);
+	else
+		tap_diag("  \"%s\"", err.msg);
+	free(b);
+	free(blob);
+}
+
+static void refused(void *blob, size_t size, const char *want, const char *what)
+{
+	refused_sized(blob, size, FIT_SIZE_UNKNOWN, want, what);
+}
+
+static void accepted(void *blob, size_t size, const char *what)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err;
+	int ret;
+
+	ret = verify(blob, size, FIT_SIZE_UNKNOWN, b, &err);
+	if (!ok(ret == 0, "%s: verifies", what))
+		tap_diag("ret %d: %s", ret, err.msg);
+	free(b);
+	free(blob);
+}
+
+/* Builds @t, signs it genuinely with @k (or over @inc), frees @t. */
+static void *signed_tree(struct fb_node *t, const struct fb_key *k, const char *const *inc, unsigned int n_inc,
+			 size_t *size)
+{
+	void *blob = fb_build(t, 0, size);
+
+	fb_tree_free(t);
+	fb_sign(blob, SIG, k, inc, n_inc, FB_HS_FULL, true);
+	return blob;
+}
+
+static void set_u32(void *blob, const char *path, const char *prop, uint32_t v)
+{
+	int ret = fdt_setprop_inplace_u32(blob, fdt_path_offset(blob, path), prop, v);
+
+	if (ret)
+		abort();
+}
+
+static void test_valid(void)
+{
+	static const struct fb_image two[] = {
+		{ .node = "webkit-1", .component = "webkit", .version = "26.3 (a)", .base = "26.3", .sv = 9,
+		  .size = 5000, .requires = "libc>=2.36\0kernel>=6.1", .requires_len = 23 },
+		{ .node = "libc-1", .component = "libc", .version = "2.36", .sv = 2, .size = 4096 },
+	};
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	uint8_t data[5000], digest[SHA256_LEN];
+	struct sf_err err;
+	size_t size;
+	void *blob;
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "RSA-2048 bundle verifies");
+	is_str(b->key_name, "dev", "verified by dev");
+	is_str(b->algo, "sha256,rsa2048", "algo");
+	is_str(b->config, "conf-1", "configuration");
+	is_str(b->board, "qemu-x86_64", "board from compatible");
+	is_int(b->header_size, size, "header size");
+	is_int(b->n_images, 1, "one image");
+	is_str(b->image[0].node, "webkit-1", "image node");
+	is_str(b->image[0].component, "webkit", "component");
+	is_str(b->image[0].version, "26.3", "version");
+	is_str(b->image[0].base_version, "", "a baseline");
+	is_int(b->image[0].security_version, 7, "security version");
+	is_int(b->image[0].n_requires, 0, "no requires");
+	is_int(b->image[0].data_offset, 4096, "data at 4096");
+	is_int(b->image[0].data_size, 3000, "data size");
+	fb_image_data(0, data, 3000);
+	ok(!sha256_buf(data, 3000, digest) && !memcmp(digest, b->image[0].sha256, SHA256_LEN), "signed sha256");
+	ok(!verify(blob, size, 4096 + 3000, b, &err), "verifies with the exact file size");
+	free(blob);
+
+	blob = fb_make_bundle(one, 1, &ec, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "ECDSA P-256 bundle verifies");
+	is_str(b->key_name, "ec", "verified by ec");
+	is_str(b->algo, "sha256,ecdsa256", "algo");
+	free(blob);
+
+	blob = fb_make_bundle(two, 2, &ec, &size);
+	if (!ok(!verify(blob, size, 4096 + 8192 + 4096, b, &err), "two-image bundle verifies"))
+		tap_diag("%s", err.msg);
+	is_int(b->n_images, 2, "two images");
+	is_str(b->image[0].version, "26.3 (a)", "patch version");
+	is_str(b->image[0].base_version, "26.3", "its base version");
+	is_int(b->image[0].n_requires, 2, "two requires");
+	is_str(b->image[0].requires[0].component, "libc", "requires[0] component");
+	is_str(b->image[0].requires[0].version, "2.36", "requires[0] version");
+	is_str(b->image[0].requires[1].component, "kernel", "requires[1] component");
+	is_int(b->image[1].data_offset, 4096 + 8192, "second image 4 KiB aligned after the first");
+	is_str(b->image[1].component, "libc", "second component");
+	free(blob);
+
+	/* libfdt wants 8-byte alignment: the verifier copies what is not aligned */
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	{
+		uint8_t *odd = malloc(size + 1);
+
+		memcpy(odd + 1, blob, size);
+		ok(!verify(odd + 1, size, FIT_SIZE_UNKNOWN, b, &err), "an unaligned buffer verifies");
+		free(odd);
+	}
+	/* padding "pkcs-1.5" is what an RSA key demands anyway */
+	free(blob);
+	{
+		struct fb_node *t = fb_bundle(one, 1, &dev);
+
+		fb_prop_str(t, SIG, "padding", "pkcs-1.5");
+		blob = signed_tree(t, &dev, NULL, 0, &size);
+		accepted(blob, size, "explicit pkcs-1.5 padding");
+	}
+	free(b);
+}
+
+/* What the signature does not cover may change; what it covers may not. */
+static void test_forged(void)
+{
+	size_t size;
+	uint8_t *blob;
+	int node, len;
+	char *v;
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "slotflip,security-version", 99);
+	refused(blob, size, "signature does not verify with key 'dev'", "security-version changed after signing");
+
+	blob = fb_make_bundle(one, 1, &ec, &size);
+	node = fdt_path_offset(blob, IMG);
+	v = (char *)fdt_getprop(blob, node, "slotflip,version", &len);
+	v[0] = '9';
+	refused(blob, size, "signature does not verify with key 'ec'", "version changed after signing (ECDSA)");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	node = fdt_path_offset(blob, IMG "/hash-1");
+	v = (char *)fdt_getprop(blob, node, "value", &len);
+	v[31] ^= 1;
+	refused(blob, size, "signature does not verify with key 'dev'", "image hash changed after signing");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	node = fdt_path_offset(blob, CONF);
+	v = (char *)fdt_getprop(blob, node, "compatible", &len);
+	v[0] = 'Q';
+	refused(blob, size, "signature does not verify with key 'dev'", "board changed after signing");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	node = fdt_path_offset(blob, "/");
+	v = (char *)fdt_getprop(blob, node, "description", &len);
+	v[0] = 'X';
+	refused(blob, size, "signature does not verify with key 'dev'", "root description changed after signing");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	node = fdt_path_offset(blob, SIG);
+	v = (char *)fdt_getprop(blob, node, "value", &len);
+	v[len - 1] ^= 1;
+	refused(blob, size, "signature does not verify with key 'dev'", "signature value changed");
+
+	/* unsigned by design: the signature's own properties, data-position */
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, SIG, "timestamp", 1);
+	set_u32(blob, IMG, "data-position", 8192);
+	accepted(blob, size, "signature timestamp and data-position are not signed");
+}
+
+static void test_keys(void)
+{
+	struct fb_node *t;
+	size_t size;
+	void *blob;
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_del(t, SIG);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "configuration 'conf-1' is not signed", "no signature node");
+
+	blob = fb_make_bundle(one, 1, &evil, &size);
+	refused(blob, size, "no signature by a trusted key (signed with 'evil')", "signed by an untrusted key");
+
+	/* mallory signs but claims to be dev */
+	t = fb_bundle(one, 1, &dev);
+	blob = signed_tree(t, &mallory, NULL, 0, &size);
+	refused(blob, size, "signature does not verify with key 'dev'", "other RSA key named dev");
+
+	t = fb_bundle(one, 1, &ec);
+	blob = signed_tree(t, &evil, NULL, 0, &size);
+	refused(blob, size, "signature does not verify with key 'ec'", "other EC key named ec");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, SIG, "algo", "sha256,rsa4096");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "signature algorithm 'sha256,rsa4096' does not match key 'dev' (sha256,rsa2048)",
+		"rsa4096 claimed for a 2048-bit key");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, SIG, "algo", "sha1,rsa2048");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "signature algorithm 'sha1,rsa2048' does not match key 'dev'", "sha1 claimed");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, SIG, "algo", "sha256,rsa2048");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "signature algorithm 'sha256,rsa2048' does not match key 'ec' (sha256,ecdsa256)",
+		"RSA claimed for an EC key");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, SIG, "padding", "pss");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "padding 'pss' does not match key 'dev'", "pss padding against a PKCS#1 key");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, SIG, "padding", "pkcs-1.5");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "padding 'pkcs-1.5' does not match key 'ec'", "padding on an ECDSA signature");
+
+	/* a first signature by an unknown key does not stop a second, trusted one */
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, CONF "/signature-0", "key-name-hint", "unknown");
+	fb_prop_str(t, CONF "/signature-0", "algo", "sha256,rsa2048");
+	fb_node_to_end(t, SIG);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	accepted(blob, size, "a signature by an unknown key is skipped");
+
+	/* a failing trusted signature is reported even when an untrusted one exists */
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, CONF "/signature-0", "key-name-hint", "unknown");
+	blob = signed_tree(t, &mallory, NULL, 0, &size);
+	refused(blob, size, "signature does not verify with key 'dev'", "most specific message wins");
+
+	/* only CONFIG_MAX_SIGNATURES signature nodes are looked at */
+	t = fb_bundle(one, 1, &dev);
+	for (int i = 0; i < CONFIG_MAX_SIGNATURES - 1; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), CONF "/signature-0%d", i);
+		fb_prop_str(t, path, "key-name-hint", "evil");
+	}
+	fb_node_to_end(t, SIG);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	accepted(blob, size, "a valid signature as the CONFIG_MAX_SIGNATURES-th node");
+
+	t = fb_bundle(one, 1, &dev);
+	for (int i = 0; i < CONFIG_MAX_SIGNATURES; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), CONF "/signature-0%d", i);
+		fb_prop_str(t, path, "key-name-hint", "evil");
+	}
+	fb_node_to_end(t, SIG);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "no signature by a trusted key (signed with 'evil')",
+		"a valid signature after CONFIG_MAX_SIGNATURES others is not looked at");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_del(t, SIG, "sign-images");
+	fb_prop_str(t, SIG, "sign-images", "kernel");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "sign-images does not include loadables", "sign-images without loadables");
+}
+
+/* hashed-nodes is never trusted: the node list is rebuilt from the configuration. */
+static void test_hashed_nodes(void)
+{
+	static const char *const short_inc[] = { "/", CONF };
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
+
+	/* an attacker re-signs a reduced node list with a key of its own */
+	t = fb_bundle(one, 1, &evil);
+	fb_prop(t, SIG, "hashed-nodes", "/\0" CONF, sizeof("/\0" CONF));
+	blob = signed_tree(t, &evil, short_inc, 2, &size);
+	set_u32(blob, IMG, "slotflip,security-version", 1000);
+	refused(blob, size, "no signature by a trusted key (signed with 'evil')", "reduced list, untrusted key");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop(t, SIG, "hashed-nodes", "/\0" CONF, sizeof("/\0" CONF));
+	blob = signed_tree(t, &evil, short_inc, 2, &size);
+	refused(blob, size, "signature does not verify with key 'ec'", "reduced list, attacker key named ec");
+
+	/*
+	 * A trusted key signed only what hashed-nodes lists (the image left
+	 * out): a verifier that believed hashed-nodes would accept a changed
+	 * image. Ours covers the image and refuses, changed or not.
+	 */
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, SIG, "hashed-nodes", "/\0" CONF, sizeof("/\0" CONF));
+	blob = signed_tree(t, &dev, short_inc, 2, &size);
+	set_u32(blob, IMG, "slotflip,security-version", 1000);
+	refused(blob, size, "signature does not verify with key 'dev'", "trusted key over a lying list, image changed");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, SIG, "hashed-nodes", "/\0" CONF, sizeof("/\0" CONF));
+	blob = signed_tree(t, &dev, short_inc, 2, &size);
+	refused(blob, size, "signature does not verify with key 'dev'", "trusted key over a lying list, unchanged");
+
+	/* the genuine signature stays, hashed-nodes is cut, an unlisted property changes */
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	{
+		int node = fdt_path_offset(blob, SIG), len;
+		char *hn = (char *)fdt_getprop(blob, node, "hashed-nodes", &len);
+
+		/* same length, fewer entries: "/images/webkit-1" becomes NULs */
+		for (char *p = hn; p < hn + len; p += strlen(p) + 1)
+			if (!strcmp(p, IMG))
+				memset(p, 0, strlen(p));
+	}
+	set_u32(blob, IMG, "slotflip,security-version", 1000);
+	refused(blob, size, "signature does not verify with key 'dev'", "genuine signature, hashed-nodes cut");
+}
+
+static void test_structure(void)
+{
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
+
+	t = fb_bundle(one, 1, &dev);
+	blob = fb_build(t, 1, &size);
+	fb_tree_free(t);
+	refused(blob, size, "header has more than one root node", "two root nodes");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, IMG, "webkit@1");
+	fb_prop(t, CONF, "loadables", "webkit@1", 9);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/images/webkit@1' has a unit address", "'@' in an image name");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, CONF, "conf@1");
+	fb_prop_str(t, "/configurations", "default", "conf@1");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/configurations/conf@1' has a unit address", "'@' in a configuration name");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, IMG "/hash-1", "hash-1@0");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/images/webkit-1/hash-1@0' has a unit address", "'@' in a hash node name");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_add(t, "/images", "webkit-1");
+	fb_prop_u32(t, "/images/webkit-1", "x", 1);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/images' has two subnodes named 'webkit-1'", "duplicate sibling");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_add(t, CONF, "signature-1");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/configurations/conf-1' has two subnodes named 'signature-1'",
+		"duplicate signature node");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, IMG, "web/kit");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "node '/images/web/kit' has an invalid name", "'/' in a node name");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, "/configurations", "default", "conf-9");
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "/configurations/default names 'conf-9', which is not a configuration",
+		"default names a missing configuration");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, "/configurations", "default", "/images/webkit-1");
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "/configurations/default is not a node name", "default is a path");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, CONF, "loadables", "webkit-1\0nope", 14);
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "configuration 'conf-1' names image 'nope', which is not in /images",
+		"loadables names a missing image");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, CONF, "loadables", "webkit-1\0webkit-1", 18);
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "configuration 'conf-1' lists image 'webkit-1' twice", "an image listed twice");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_node_del(t, IMG "/hash-1");
+	blob = signed_tree(t, &dev, std_inc, 3, &size);
+	refused(blob, size, "image 'webkit-1' has no hash node", "image without hash node");
+
+	t = fb_bundle(one, 1, &dev);
+	{
+		uint8_t v[20] = { 0 };
+
+		fb_prop(t, IMG "/hash-1", "value", v, sizeof(v));
+	}
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': hash-1 value is 20 bytes, expected 32", "hash value of 20 bytes");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, IMG "/hash-1", "algo", "sha1");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': hash-1 algo is not sha256", "sha1 image hash");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, CONF, "kernel", "webkit-1");
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "configuration 'conf-1': property 'kernel' is not supported", "kernel = reference");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, CONF, "fdt", "webkit-1");
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "configuration 'conf-1': property 'fdt' is not supported", "fdt = reference");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_del(t, CONF, "loadables");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "configuration 'conf-1' has no loadables", "no loadables");
+
+	t = fb_bundle(one, 1, &dev);
+	{
+		char list[512];
+		size_t len = 0;
+
+		for (int i = 0; i <= CONFIG_MAX_BUNDLE_IMAGES; i++)
+			len += (size_t)sprintf(list + len, "img-%d", i) + 1;
+		fb_prop(t, CONF, "loadables", list, len);
+	}
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused(blob, size, "images, at most", "more than CONFIG_MAX_BUNDLE_IMAGES loadables");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, IMG "/cipher", "algo", "aes256");
+	blob = signed_tree(t, &dev, std_inc, 4, &size);
+	refused(blob, size, "image 'webkit-1' is encrypted", "cipher node");
+}
+
+static void test_hashed_strings(void)
+{
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
+
+	/* consistently signed over 8 bytes of strings: names outside it */
+	t = fb_bundle(one, 1, &dev);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	fb_sign(blob, SIG, &dev, NULL, 0, 8, true);
+	refused(blob, size, "hashed-strings does not cover signed property names", "hashed-strings too short");
+
+	t = fb_bundle(one, 1, &dev);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	fb_sign(blob, SIG, &dev, NULL, 0, FB_HS_FULL, true);
+	{
+		uint32_t *hs = (uint32_t *)fdt_getprop(blob, fdt_path_offset(blob, SIG), "hashed-strings", NULL);
+
+		hs[1] = cpu_to_fdt32(fdt_size_dt_strings(blob) + 1);
+	}
+	refused(blob, size, "exceeds the strings block", "hashed-strings beyond the strings block");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	{
+		uint32_t *hs = (uint32_t *)fdt_getprop(blob, fdt_path_offset(blob, SIG), "hashed-strings", NULL);
+
+		hs[1] = cpu_to_fdt32(0xffffffff);
+	}
+	refused(blob, size, "exceeds the strings block", "hashed-strings size 0xffffffff");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	{
+		uint32_t *hs = (uint32_t *)fdt_getprop(blob, fdt_path_offset(blob, SIG), "hashed-strings", NULL);
+
+		hs[0] = cpu_to_fdt32(4);
+	}
+	refused(blob, size, "hashed-strings starts at 4, expected 0", "hashed-strings with a non-zero start");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_u32(t, SIG, "hashed-strings", 64);
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	fb_sign(blob, SIG, &dev, NULL, 0, FB_HS_FULL, false);
+	refused(blob, size, "hashed-strings is 4 bytes, expected 8", "hashed-strings of one cell");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_del(t, SIG, "hashed-strings");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	fb_sign(blob, SIG, &dev, NULL, 0, FB_HS_FULL, false);
+	refused(blob, size, "has no hashed-strings", "no hashed-strings");
+}
+
+static void test_external_data(void)
+{
+	static const struct fb_image two[] = {
+		{ .node = "webkit-1", .component = "webkit", .version = "26.3", .sv = 1, .size = 5000 },
+		{ .node = "libc-1", .component = "libc", .version = "2.36", .sv = 2, .size = 4096 },
+	};
+	uint64_t file_size = 4096 + 3000;
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", 0xffffffff);
+	refused_sized(blob, size, file_size, "lies beyond the end of the bundle", "data-position 0xffffffff");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", 0x7fffffff);
+	refused_sized(blob, size, file_size, "lies beyond the end of the bundle", "data-position 0x7fffffff");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", 4097);
+	refused_sized(blob, size, file_size, "data (offset 4097, 3000 bytes) lies beyond the end of the bundle",
+		      "data one byte past the end of the file");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-size", 3001);
+	refused_sized(blob, size, file_size, "lies beyond the end of the bundle", "data-size one byte too large");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-size", 0xffffffff);
+	refused(blob, size, "data-size 4294967295 exceeds the limit", "data-size 0xffffffff");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-size", 0);
+	refused(blob, size, "image 'webkit-1': data-size is 0", "empty image");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", 16);
+	refused(blob, size, "lies inside the header", "data-position inside the header");
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	refused_sized(blob, size, size - 1, "is smaller than its header", "file smaller than its header");
+
+	blob = fb_make_bundle(two, 2, &dev, &size);
+	set_u32(blob, "/images/libc-1", "data-position", 4096 + 4999);
+	refused(blob, size, "the data of images 'webkit-1' and 'libc-1' overlap", "overlapping images");
+
+	/* data-offset counts from the header end rounded up to 4 bytes */
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_del(t, IMG, "data-position");
+	fb_prop_u32(t, IMG, "data-offset", 0);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	{
+		struct fit_bundle *b = calloc(1, sizeof(*b));
+		struct sf_err err;
+
+		ok(!verify(blob, size, size + 3000, b, &err), "data-offset bundle verifies");
+		is_int(b->image[0].data_offset, size, "data right after the header");
+		ok(verify(blob, size, size + 2999, b, &err) == -SF_EVERIFY, "one byte short refused");
+		free(b);
+	}
+	free(blob);
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_u32(t, IMG, "data-offset", 0);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "needs exactly one of data-position and data-offset", "both position and offset");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_del(t, IMG, "data-position");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "needs exactly one of data-position and data-offset", "neither position nor offset");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, IMG, "data", "payload", 7);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': embedded data is not supported; build with mkimage -E",
+		"embedded data");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop(t, IMG, "data-size", "\0\0\0\0\0\0\x0b\xb8", 8);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': data-size is 8 bytes, expected 4", "64-bit data-size");
+}
+
+/* A tree change that the signer signed: only the metadata rules can refuse it. */
+static void meta_case(const char *prop, const void *val, size_t len, bool del, const char *want, const char *what)
+{
+	struct fb_node *t = fb_bundle(one, 1, &ec);
+	size_t size;
+	void *blob;
+
+	if (del)
+		fb_prop_del(t, IMG, prop);
+	else
+		fb_prop(t, IMG, prop, val, len);
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, want, what);
+}
+
+static void test_metadata(void)
+{
+	static const struct fb_image same[] = {
+		{ .node = "webkit-1", .component = "webkit", .version = "26.3", .sv = 1, .size = 10 },
+		{ .node = "webkit-2", .component = "webkit", .version = "26.4", .sv = 1, .size = 10 },
+	};
+	char many[512];
+	size_t len = 0, size;
+	struct fb_node *t;
+	void *blob;
+
+	meta_case("slotflip,component", "WebKit", 7, false, "image 'webkit-1': slotflip,component is not a component name",
+		  "upper-case component");
+	meta_case("slotflip,component", NULL, 0, true, "image 'webkit-1' has no slotflip,component", "no component");
+	meta_case("slotflip,component", "web\0kit", 8, false, "slotflip,component is not a NUL-terminated string",
+		  "component with an inner NUL");
+	meta_case("slotflip,version", "26.3", 4, false, "image 'webkit-1': slotflip,version is not a valid version",
+		  "version without NUL");
+	meta_case("slotflip,version", "26.3\0", 6, false, "slotflip,version is not a valid version", "version with two NULs");
+	meta_case("slotflip,version", "26\x01.3", 6, false, "slotflip,version is not a valid version", "control character");
+	meta_case("slotflip,version", NULL, 0, true, "has no slotflip,version", "no version");
+	meta_case("slotflip,security-version", "\0\0\0\0\0\0\0\1", 8, false,
+		  "slotflip,security-version is 8 bytes, expected 4", "64-bit security version");
+	meta_case("slotflip,security-version", NULL, 0, true, "has no slotflip,security-version", "no security version");
+	meta_case("slotflip,version", "26.3 (a)", 9, false,
+		  "version '26.3 (a)' is a patch version but has no slotflip,base-version", "patch without base");
+	meta_case("slotflip,base-version", "26.2", 5, false, "version '26.3' is not a patch of base version '26.2'",
+		  "base version on a baseline");
+	meta_case("slotflip,requires", "libc=2", 7, false, "slotflip,requires entry 'libc=2' is not component>=version",
+		  "bad requires entry");
+	meta_case("slotflip,requires", "libc>=2\0\0", 9, false, "slotflip,requires is not a list of strings",
+		  "empty requires entry");
+	for (int i = 0; i <= FIT_REQUIRES_MAX; i++)
+		len += (size_t)sprintf(many + len, "c%d>=1", i) + 1;
+	meta_case("slotflip,requires", many, len, false, "slotflip,requires has 9 entries, at most 8", "too many requires");
+	meta_case("compression", "gzip", 5, false, "image 'webkit-1': compression is not \"none\"", "gzip image");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, IMG, "slotflip,version", "26.3 (b)");
+	fb_prop_str(t, IMG, "slotflip,base-version", "26.4");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "version '26.3 (b)' is not a patch of base version '26.4'", "patch of another baseline");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_del(t, CONF, "compatible");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "configuration 'conf-1' has no compatible", "no board");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, CONF, "compatible", "0123456789012345678901234567890123456789012345678901234567890123");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "compatible must be 1 to 63 characters", "board of 64 characters");
+
+	t = fb_bundle(one, 1, &ec);
+	fb_prop(t, CONF, "compatible", "a\0b", 4);
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, "compatible is not a NUL-terminated string", "board list");
+
+	blob = fb_make_bundle(same, 2, &ec, &size);
+	refused(blob, size, "images 'webkit-1' and 'webkit-2' are both for component 'webkit'", "one component twice");
+}
+
+static void test_input(void)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	uint8_t junk[8192];
+	struct sf_err err;
+	size_t size, hs;
+	uint8_t *blob;
+	FILE *r;
+
+	ok(verify("", 0, 0, b, &err) == -SF_EVERIFY && strstr(err.msg, "not a FIT image"), "empty input refused");
+
+	r = fopen("/dev/urandom", "rb");
+	ok(r && fread(junk, 1, sizeof(junk), r) == sizeof(junk), "random bytes");
+	if (r)
+		fclose(r);
+	junk[0] = 0x12; /* never the FDT magic */
+	ok(verify(junk, sizeof(junk), FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY, "random bytes refused (%s)", err.msg);
+	/* random bytes behind a plausible header */
+	memcpy(junk, "\xd0\x0d\xfe\xed\x00\x00\x20\x00", 8);
+	ok(verify(junk, sizeof(junk), FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY, "random body refused (%s)", err.msg);
+
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	refused(malloc(1), 0, "not a FIT image", "zero bytes");
+	ok(verify(blob, size - 1, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY && strstr(err.msg, "header is truncated"),
+	   "fit_size < totalsize: %s", err.msg);
+	{
+		uint8_t *big = calloc(1, size + 8);
+
+		memcpy(big, blob, size);
+		ok(verify(big, size + 8, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY &&
+			   strstr(err.msg, "does not match its totalsize"),
+		   "fit_size > totalsize: %s", err.msg);
+		free(big);
+	}
+	((fdt32_t *)blob)[1] = cpu_to_fdt32(CONFIG_MAX_HEADER_SIZE + 4);
+	ok(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY && strstr(err.msg, "exceeds the limit"),
+	   "totalsize over CONFIG_MAX_HEADER_SIZE: %s", err.msg);
+	ok(fit_header_size(blob, FIT_PROBE_SIZE, &hs, &err) == -SF_EVERIFY && strstr(err.msg, "exceeds the limit"),
+	   "fit_header_size refuses it too");
+	((fdt32_t *)blob)[1] = cpu_to_fdt32((uint32_t)size);
+	ok(!fit_header_size(blob, FIT_PROBE_SIZE, &hs, &err) && hs == size, "fit_header_size reads totalsize");
+	ok(fit_header_size(blob, FIT_PROBE_SIZE - 1, &hs, &err) == -SF_EVERIFY, "probe too short");
+	ok(fit_header_size(junk + 1, FIT_PROBE_SIZE, &hs, &err) == -SF_EVERIFY && strstr(err.msg, "not a FIT image"),
+	   "fit_header_size: no magic");
+	((fdt32_t *)blob)[1] = cpu_to_fdt32(8);
+	ok(fit_header_size(blob, FIT_PROBE_SIZE, &hs, &err) == -SF_EVERIFY && strstr(err.msg, "too small"),
+	   "fit_header_size: totalsize 8");
+	((fdt32_t *)blob)[1] = cpu_to_fdt32((uint32_t)size);
+
+	/* a property length reaching past the block, as the tag walker must never see */
+	{
+		int node = fdt_path_offset(blob, IMG), off = fdt_first_property_offset(blob, node);
+		fdt32_t *lenp = (fdt32_t *)((uint8_t *)blob + fdt_off_dt_struct(blob) + off + 4);
+
+		*lenp = cpu_to_fdt32(0xfffffff0);
+		ok(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY &&
+			   strstr(err.msg, "runs past the structure block"),
+		   "huge property length: %s", err.msg);
+	}
+	free(blob);
+	ok(fit_verify(junk, 0, 0, NULL, b, &err) == -SF_EVERIFY && strstr(err.msg, "no trusted key"),
+	   "no keyring, no verification");
+	free(b);
+}
+
+static void test_inspect(void)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct fit_sig_info sigs[1];
+	struct sf_err err = { 0 };
+	unsigned int n = 1;
+	struct fb_node *t;
+	size_t size;
+	void *blob;
+
+	t = fb_bundle(one, 1, &evil);
+	fb_prop_str(t, CONF "/signature-2", "key-name-hint", "other");
+	blob = signed_tree(t, &evil, NULL, 0, &size);
+	ok(!fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err), "fit_inspect reads an untrusted bundle");
+	is_int(n, 2, "two signature nodes found, one reported");
+	is_str(sigs[0].node, "signature-1", "signature node");
+	is_str(sigs[0].algo, "sha256,ecdsa256", "its algo");
+	is_str(sigs[0].key_name_hint, "evil", "its key");
+	is_str(sigs[0].padding, "", "no padding");
+	is_str(b->key_name, "", "no key verified");
+	is_str(b->image[0].component, "webkit", "metadata read");
+	free(blob);
+
+	t = fb_bundle(one, 1, &evil);
+	fb_node_rename(t, IMG, "webkit@1");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	n = 1;
+	ok(fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err) == -SF_EVERIFY &&
+		   strstr(err.msg, "unit address"),
+	   "fit_inspect applies the structural checks");
+	free(blob);
+	free(b);
+}
+
+int main(void)
+{
+	char *dir = fb_tmpdir();
+	struct sf_err err = { 0 };
+
+	fb_key_gen(&dev, "dev", FB_RSA2048);
+	fb_key_gen(&mallory, "mallory", FB_RSA2048);
+	fb_key_gen(&ec, "ec", FB_EC256);
+	fb_key_gen(&evil, "evil", FB_EC256);
+	fb_key_write_public(&dev, dir);
+	fb_key_write_public(&ec, dir);
+	if (!ok(!keyring_load(&kr, dir, &err), "keyring loads"))
+		tap_diag("%s", err.msg);
+	is_int(keyring_count(kr), 2, "two trusted keys");
+
+	test_valid();
+	test_forged();
+	test_keys();
+	test_hashed_nodes();
+	test_structure();
+	test_hashed_strings();
+	test_external_data();
+	test_metadata();
+	test_input();
+	test_inspect();
+
+	keyring_free(kr);
+	fb_key_free(&dev);
+	fb_key_free(&mallory);
+	fb_key_free(&ec);
+	fb_key_free(&evil);
+	fb_rmtree(dir);
+	free(dir);
+	return tap_done();
+}
