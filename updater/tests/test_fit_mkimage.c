@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interchangeability with U-Boot's tools (DESIGN §3): bundles signed by
+ * mkimage verify with fit_verify() and their external data matches the signed
+ * hashes; bundles made by fit_create() are read by dumpimage, which lists them
+ * and extracts the very image bytes. Needs mkimage, dumpimage and openssl
+ * (u-boot-tools, openssl: `scripts/deps.sh check`).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fit/fit.h"
+#include "fit/fit_create.h"
+#include "fit/keyring.h"
+#include "tap.h"
+#include "tests/support/fitbuild.h"
+
+static char *dir;
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf && read(fd, buf, (size_t)st.st_size) != st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+static char *path_of(const char *name)
+{
+	static char p[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
+	return p[i];
+}
+
+/* Verifies a whole bundle file and checks every image's data against its signed hash. */
+static int verify_file(const char *file, const struct keyring *kr, struct fit_bundle *b, struct sf_err *err)
+{
+	size_t len, hs;
+	uint8_t *buf = read_file(file, &len), digest[SHA256_LEN];
+	int ret;
+
+	if (!buf)
+		return sf_fail(err, SF_EIO, "cannot read %s", file);
+	ret = fit_header_size(buf, len, &hs, err);
+	if (!ret && hs > len)
+		ret = sf_fail(err, SF_EVERIFY, "file shorter than its header");
+	if (!ret)
+		ret = fit_verify(buf, hs, len, kr, b, err);
+	for (unsigned int i = 0; !ret && i < b->n_images; i++) {
+		const struct fit_image *im = &b->image[i];
+
+		if (sha256_buf(buf + im->data_offset, im->data_size, digest) ||
+		    memcmp(digest, im->sha256, SHA256_LEN))
+			ret = sf_fail(err, SF_EVERIFY, "image '%s': data does not match its hash", im->node);
+	}
+	free(buf);
+	return ret;
+}
+
+static bool same_as_file(const uint8_t *data, size_t len, const char *file)
+{
+	size_t flen;
+	uint8_t *f = read_file(file, &flen);
+	bool same = f && flen == len && !memcmp(f, data, len);
+
+	free(f);
+	return same;
+}
+
+/* The image @index of bundle @file equals the file @image. */
+static bool image_is(const char *file, const struct fit_image *im, const char *image)
+{
+	size_t len;
+	uint8_t *buf = read_file(file, &len);
+	bool same = buf && im->data_offset + im->data_size <= len &&
+		    same_as_file(buf + im->data_offset, im->data_size, image);
+
+	free(buf);
+	return same;
+}
+
+static void test_mkimage_bundles(const struct keyring *kr)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err = { 0 };
+	size_t len;
+	uint8_t *buf;
+
+	if (!ok(!verify_file(path_of("rsa2048.fit"), kr, b, &err), "mkimage RSA-2048 bundle (data-position) verifies"))
+		tap_diag("%s", err.msg);
+	is_str(b->key_name, "dev", "signed by dev");
+	is_str(b->algo, "sha256,rsa2048", "sha256,rsa2048");
+	is_str(b->board, "qemu-x86_64", "board");
+	is_int(b->n_images, 1, "one image");
+	is_str(b->image[0].component, "webkit", "component");
+	is_str(b->image[0].version, "26.3 (a)", "version");
+	is_str(b->image[0].base_version, "26.3", "base version");
+	is_int(b->image[0].security_version, 12, "security version");
+	is_int(b->image[0].n_requires, 2, "requires");
+	is_str(b->image[0].requires[1].component, "kernel", "second requirement");
+	is_str(b->image[0].requires[1].version, "6.1", "its version");
+	is_int(b->image[0].data_offset, 0x1000, "data at -p 0x1000");
+	ok(image_is(path_of("rsa2048.fit"), &b->image[0], path_of("webkit.img")), "data is webkit.img");
+
+	if (!ok(!verify_file(path_of("rsa4096.fit"), kr, b, &err),
+		"mkimage RSA-4096 bundle (data-offset, certificate in the keyring) verifies"))
+		tap_diag("%s", err.msg);
+	is_str(b->key_name, "big", "signed by big");
+	is_str(b->algo, "sha256,rsa4096", "sha256,rsa4096");
+	is_int(b->n_images, 2, "two images");
+	is_int(b->image[0].data_offset, (b->header_size + 3) & ~3ULL, "first image right after the header");
+	ok(image_is(path_of("rsa4096.fit"), &b->image[0], path_of("webkit.img")), "first data is webkit.img");
+	ok(image_is(path_of("rsa4096.fit"), &b->image[1], path_of("libc.img")), "second data is libc.img");
+	is_str(b->image[1].component, "libc", "second component");
+
+	if (!ok(!verify_file(path_of("ecdsa.fit"), kr, b, &err), "mkimage ECDSA P-256 bundle verifies"))
+		tap_diag("%s", err.msg);
+	is_str(b->key_name, "ec", "signed by ec");
+	is_str(b->algo, "sha256,ecdsa256", "sha256,ecdsa256");
+
+	/* the header is what is signed: one changed byte there is refused */
+	buf = read_file(path_of("ecdsa.fit"), &len);
+	if (buf) {
+		uint8_t *sv = (uint8_t *)fdt_getprop(buf, fdt_path_offset(buf, "/images/webkit-1"),
+						     "slotflip,security-version", NULL);
+		size_t hs = 0;
+
+		ok(sv != NULL && !fit_header_size(buf, len, &hs, &err), "found the security version");
+		if (sv)
+			sv[3] = 0x0d;
+		ok(fit_verify(buf, hs, len, kr, b, &err) == -SF_EVERIFY && strstr(err.msg, "does not verify"),
+		   "mkimage bundle with a changed security version refused: %s", err.msg);
+		free(buf);
+	}
+	free(b);
+}
+
+static int run(const char *cmd)
+{
+	int ret = system(cmd);
+
+	if (ret)
+		tap_diag("'%s' exited with %d", cmd, ret);
+	return ret;
+}
+
+static void test_fit_create_with_uboot_tools(const struct keyring *kr)
+{
+	struct fit_create_opts o = {
+		.board = "qemu-x86_64",
+		.n_images = 2,
+		.image = {
+			{ .path = path_of("webkit.img"), .component = "webkit", .version = "26.4", .security_version = 13 },
+			{ .path = path_of("libc.img"), .component = "libc", .version = "2.37", .security_version = 4,
+			  .requires = "webkit>=26.4" },
+		},
+	};
+	static const char *const keys[][2] = {
+		{ "keys/dev.key", "sha256,rsa2048:dev" },
+		{ "keys/big.key", "sha256,rsa4096:big" },
+		{ "keys/ec.pem", "sha256,ecdsa256:ec" },
+	};
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err = { 0 };
+	char cmd[2048], out[600];
+
+	for (unsigned int k = 0; k < 3; k++) {
+		size_t len;
+		char *listing;
+
+		snprintf(out, sizeof(out), "%s/created-%u.fit", dir, k);
+		o.out_path = out;
+		o.key_path = path_of(keys[k][0]);
+		if (!ok(!fit_create(&o, &err), "fit_create with %s", keys[k][0]))
+			tap_diag("%s", err.msg);
+		if (!ok(!verify_file(out, kr, b, &err), "fit_verify accepts it"))
+			tap_diag("%s", err.msg);
+		snprintf(cmd, sizeof(cmd), "dumpimage -l '%s' >'%s/list-%u.txt' 2>&1", out, dir, k);
+		ok(!run(cmd), "dumpimage -l lists it");
+		snprintf(cmd, sizeof(cmd), "%s/list-%u.txt", dir, k);
+		listing = (char *)read_file(cmd, &len);
+		if (listing) {
+			listing[len] = '\0';
+			ok(strstr(listing, keys[k][1]) != NULL, "dumpimage shows 'Sign algo: %s'", keys[k][1]);
+			ok(strstr(listing, "Loadables:    webkit-1") != NULL && strstr(listing, "libc-1"),
+			   "dumpimage shows the loadables");
+			ok(strstr(listing, "Filesystem Image") != NULL, "dumpimage shows the image type");
+			free(listing);
+		}
+		snprintf(cmd, sizeof(cmd), "dumpimage -T flat_dt -p 1 -o '%s/extracted' '%s' >/dev/null 2>&1", dir, out);
+		ok(!run(cmd), "dumpimage extracts image 1");
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s/extracted' '%s'", dir, path_of("libc.img"));
+		ok(!run(cmd), "the extracted bytes are libc.img");
+	}
+	free(b);
+}
+
+int main(void)
+{
+	struct keyring *kr = NULL;
+	struct sf_err err = { 0 };
+	char cmd[1024];
+
+	dir = fb_tmpdir();
+	snprintf(cmd, sizeof(cmd), "sh updater/tests/fixtures/mkimage-bundles.sh '%s'", dir);
+	if (!ok(!run(cmd), "mkimage made the fixture bundles")) {
+		fb_rmtree(dir);
+		free(dir);
+		return tap_done();
+	}
+	if (!ok(!keyring_load(&kr, path_of("keyring"), &err), "keyring of PEM keys and a certificate loads"))
+		tap_diag("%s", err.msg);
+	is_int(keyring_count(kr), 3, "three keys");
+	test_mkimage_bundles(kr);
+	test_fit_create_with_uboot_tools(kr);
+	keyring_free(kr);
+	fb_rmtree(dir);
+	free(dir);
+	return tap_done();
+}
