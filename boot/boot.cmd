@@ -31,7 +31,9 @@
 #   - 'env export -b/-c' zero-fills ENV_SIZE (256 KiB) after its address
 #     whatever -s says: the buffers below are 1 MiB apart;
 #   - 'run' parses an env variable in place, so nothing that replaces the
-#     whole environment may run inside 'run': that part is written out here.
+#     whole environment may run inside 'run': that part is written out here;
+#   - '&&' and '||' do not combine as in sh ('a && b || c' skips c when a
+#     fails): conditions use one kind only.
 #
 # Preamble settings (set by the generator; none is ever persisted):
 #   sfb_iface, sfb_devnum     block device holding the environment and slots
@@ -142,7 +144,10 @@ for c in ${sfb_reboot}; do
 		echo "slotflip: ${c}: sf_${c}_active is '${sfb_active}': booting slot a, writing nothing"
 	elif test -z "${sfb_trial}"; then
 		setenv sfb_slot ${sfb_active}
-	elif test "${sfb_trial}" != a && test "${sfb_trial}" != b || test "${sfb_trial}" = "${sfb_active}"; then
+	elif test "${sfb_trial}" = "${sfb_active}"; then
+		echo "slotflip: ${c}: sf_${c}_trial names the active slot: booting it"
+		setenv sfb_slot ${sfb_active}
+	elif test "${sfb_trial}" != a && test "${sfb_trial}" != b; then
 		echo "slotflip: ${c}: sf_${c}_trial is '${sfb_trial}': booting the active slot ${sfb_active}"
 		setenv sfb_slot ${sfb_active}
 	else

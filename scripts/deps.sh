@@ -2,7 +2,8 @@
 # Install the Debian packages a slotflip target needs, only when one is missing.
 #
 #   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, Kconfiglib)
-#   scripts/deps.sh check     build + what the host tests use (dtc, mkimage, fw_printenv, openssl)
+#   scripts/deps.sh check     build + what the host tests use (dtc, mkimage, fw_printenv, openssl,
+#                             and QEMU + U-Boot for the boot script tests)
 #   scripts/deps.sh qemu      check + what the QEMU system tests use (U-Boot ROM, kernel, busybox)
 #   scripts/deps.sh fuzz      clang and libFuzzer
 #   scripts/deps.sh bench     qemu + RAUC, SWUpdate and the plotting tools
@@ -12,8 +13,8 @@
 set -eu
 
 build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev"
-check="$build device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils"
-qemu="$check qemu-system-x86 u-boot-qemu linux-image-cloud-amd64 busybox-static cpio fdisk dosfstools mtools erofs-utils python3"
+check="$build device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
+qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3"
 fuzz="$build clang libclang-rt-14-dev llvm"
 bench="$qemu rauc swupdate gnuplot-nox squashfs-tools time"
 
