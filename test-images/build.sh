@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Build the qemu-x86_64 test system from Debian packages, without root-only
+# steps (no loop mounts: mkfs.ext4 -d, mkfs.vfat -C + mcopy, mkfs.erofs,
+# sfdisk on a file, dd):
+#
+#   test-images/build.sh OUT DEVICE_SLOTFLIP HOST_SLOTFLIP
+#
+# OUT/u-boot.rom          Debian's qemu-x86 U-Boot, boot delay 0
+# OUT/boot.cmd, boot.scr  boot/boot.cmd with the board's preamble
+# OUT/rootfs-V.ext4       rootfs slot images: /boot/bzImage (Debian's cloud
+#                         kernel) + /boot/initrd.img (busybox-static,
+#                         DEVICE_SLOTFLIP and its libraries, fw_printenv, the
+#                         modules needed, test-images/rootfs/): 1.0 (factory),
+#                         1.1, 1.2-panic (kernel crash), 1.3-hang (init hangs)
+# OUT/webkit-V.erofs      webkit slot images, uncompressed erofs: 26.3
+#                         (factory), 26.3a (patch "26.3 (a)"), 26.3b (patch
+#                         "26.3 (b)", fails its self test)
+# OUT/bundles/*.fit       signed bundles of the updates, made with
+#                         HOST_SLOTFLIP bundle create and OUT/keys/dev.pem (a
+#                         P-256 key generated here once; its public half is
+#                         the device keyring)
+# OUT/disk.img            the board's GPT (partitions/qemu-x86/gpt.sfdisk)
+#                         plus two test partitions (payload: a tar of
+#                         bundles; testctl: the scenario's control script),
+#                         slot a of rootfs and webkit written, the
+#                         environment initialised by HOST_SLOTFLIP init
+# OUT/layout.env          byte offsets of the partitions, for the runners
+#
+# Environment: KVER (kernel version; default: the one Debian's
+# linux-image-cloud-amd64 depends on), BOOTARGS.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -eq 3 ] || { echo "usage: $0 OUT DEVICE_SLOTFLIP HOST_SLOTFLIP" >&2; exit 2; }
+OUT=$(mkdir -p "$1" && cd "$1" && pwd)
+DEV=$(realpath "$2")
+HOST=$(realpath "$3")
+BOARD=$TOP/partitions/qemu-x86
+SRC=$TOP/test-images
+W=$OUT/work
+KVER=${KVER:-$(dpkg-query -W -f='${Depends}' linux-image-cloud-amd64 | sed -n 's/.*linux-image-\([^ ,]*cloud-amd64\).*/\1/p')}
+KERNEL=/boot/vmlinuz-$KVER
+MODDIR=/lib/modules/$KVER
+# nokaslr: in-process reboots under TCG otherwise stall 1.5-2.5 s at random
+BOOTARGS=${BOOTARGS:-console=ttyS0,115200 panic=1 quiet nokaslr}
+# modules in load order, with arguments; their dependencies are added first
+MODULES="virtio_pci virtio_blk erofs algif_hash softdog:soft_margin=3"
+
+step() { printf '  %-8s %s\n' "$1" "$2"; }
+[ -r "$KERNEL" ] || { echo "build: no kernel $KERNEL (scripts/deps.sh qemu)" >&2; exit 1; }
+for f in "$DEV" "$HOST"; do
+	[ -x "$f" ] || { echo "build: $f is not built" >&2; exit 1; }
+done
+
+rm -rf "$W" "$OUT/bundles"
+mkdir -p "$W" "$OUT/bundles" "$OUT/keys"
+
+# ------------------------------------------------------------------ U-Boot
+step ROM u-boot.rom
+"$TOP/scripts/qemu-uboot-rom" "$OUT/u-boot.rom"
+
+# ------------------------------------------------------------- signing key
+if [ ! -f "$OUT/keys/dev.pem" ]; then
+	step KEY keys/dev.pem
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$OUT/keys/dev.pem" 2>/dev/null
+fi
+openssl pkey -in "$OUT/keys/dev.pem" -pubout -out "$OUT/keys/dev.pub.pem" 2>/dev/null
+
+# ------------------------------------------------------------- root trees
+copy_with_libs() { # root, binary...
+	local root=$1 f lib
+	shift
+	for f in "$@"; do
+		install -D -m 0755 "$f" "$root/usr/bin/$(basename "$f")"
+		for lib in $(ldd "$f" | grep -o '/[^ ]*' | sort -u); do
+			[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+		done
+	done
+}
+
+# module closure from modules.dep, dependencies first
+mod_path() { sed -n "s|^\(.*/$1\.ko\):.*|\1|p" "$MODDIR/modules.dep"; }
+mod_deps() { sed -n "s|^.*/$1\.ko: *||p" "$MODDIR/modules.dep" | tr ' ' '\n' | sed -n 's|.*/\(.*\)\.ko$|\1|p'; }
+declare -A loaded=()
+load_order=()
+add_module() { # name
+	local d
+	[ -n "${loaded[$1]:-}" ] && return
+	for d in $(mod_deps "$1" | tac); do add_module "$d"; done
+	loaded[$1]=1
+	load_order+=("$1")
+}
+
+step ROOT "busybox, slotflip, fw_printenv, modules ($KVER)"
+R=$W/root
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,opt/webkit,lib/modules,var}
+install -m 0755 /bin/busybox "$R/bin/busybox"
+for a in $(/bin/busybox --list-full); do
+	[ "$a" = bin/busybox ] || [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"
+done
+cp "$DEV" "$W/slotflip"
+copy_with_libs "$R" "$W/slotflip" /usr/bin/fw_printenv /usr/bin/fw_setenv
+cp -a "$SRC/rootfs/." "$R/"
+mkdir -p "$R/etc/slotflip/keys"
+dtc -q -I dts -O dtb -o "$R/etc/slotflip/system.dtb" "$BOARD/system.dts"
+cp "$BOARD/fw_env.config" "$R/etc/slotflip/fw_env.config"
+cp "$BOARD/fw_env.config" "$R/etc/fw_env.config"
+cp "$OUT/keys/dev.pub.pem" "$R/etc/slotflip/keys/dev.pem"
+for spec in $MODULES; do
+	add_module "${spec%%:*}"
+done
+: >"$R/lib/modules/load.list"
+for m in "${load_order[@]}"; do
+	cp "$MODDIR/$(mod_path "$m")" "$R/lib/modules/$m.ko"
+	args=
+	for spec in $MODULES; do
+		[ "${spec%%:*}" = "$m" ] && [ "$spec" != "$m" ] && args=${spec#*:}
+	done
+	echo "$m $args" >>"$R/lib/modules/load.list"
+done
+
+# ---------------------------------------------------------- rootfs slots
+make_rootfs() { # version variant
+	local v=$1 variant=$2 t=$W/rootfs-$1 size
+	rm -rf "$t" "$W/slot-$v"
+	cp -a "$R" "$t"
+	printf 'ROOTFS_VERSION=%s\nROOTFS_VARIANT=%s\n' "$v" "$variant" >"$t/etc/slotflip-release"
+	mkdir -p "$W/slot-$v/boot"
+	cp "$KERNEL" "$W/slot-$v/boot/bzImage"
+	(cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$W/slot-$v/boot/initrd.img"
+	# the file system is about as small as its contents allow (a bundle
+	# carries all of it): contents + 10 % + 4 MiB for ext4's own blocks
+	size=$(($(du -sm "$W/slot-$v" | cut -f1) * 11 / 10 + 4))
+	rm -f "$OUT/rootfs-$v.ext4"
+	mkfs.ext4 -q -F -L "rootfs-$v" -d "$W/slot-$v" "$OUT/rootfs-$v.ext4" "${size}M" 2>&1 |
+		grep -v '^Creating regular file' >&2 || true
+	[ -s "$OUT/rootfs-$v.ext4" ] && e2fsck -fn "$OUT/rootfs-$v.ext4" >/dev/null 2>&1
+	step EXT4 "rootfs-$v.ext4 ($variant, $size MiB)"
+}
+make_rootfs 1.0 ok
+make_rootfs 1.1 ok
+make_rootfs 1.2 panic
+make_rootfs 1.3 hang
+
+# ---------------------------------------------------------- webkit slots
+make_webkit() { # tag version health
+	local t=$W/webkit-$1
+	rm -rf "$t"
+	mkdir -p "$t/bin" "$t/www"
+	install -m 0755 "$SRC/webkit/bin/webkit" "$t/bin/webkit"
+	echo "$2" >"$t/VERSION"
+	echo "webkit $2" >"$t/www/index.html"
+	echo "$3" >"$t/www/health"
+	rm -f "$OUT/webkit-$1.erofs"
+	mkfs.erofs --quiet --all-root -T 0 "$OUT/webkit-$1.erofs" "$t"
+	step EROFS "webkit-$1.erofs ($2, health $3)"
+}
+make_webkit 26.3 "26.3" ok
+make_webkit 26.3a "26.3 (a)" ok
+make_webkit 26.3b "26.3 (b)" broken
+
+# ---------------------------------------------------------------- bundles
+bundle() { # name, then component options
+	local name=$1
+	shift
+	"$HOST" bundle create -o "$OUT/bundles/$name.fit" -b qemu-x86_64 -k "$OUT/keys/dev.pem" -n dev "$@" >/dev/null
+	step FIT "bundles/$name.fit"
+}
+bundle rootfs-1.1 --component rootfs --version 1.1 --security-version 2 --image "$OUT/rootfs-1.1.ext4"
+bundle rootfs-1.2 --component rootfs --version 1.2 --security-version 2 --image "$OUT/rootfs-1.2.ext4"
+bundle rootfs-1.3 --component rootfs --version 1.3 --security-version 2 --image "$OUT/rootfs-1.3.ext4"
+bundle webkit-26.3a --component webkit --version "26.3 (a)" --security-version 4 --base-version 26.3 \
+	--image "$OUT/webkit-26.3a.erofs"
+bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4 --base-version 26.3 \
+	--image "$OUT/webkit-26.3b.erofs"
+
+# ------------------------------------------------------------------- disk
+step DISK disk.img
+{
+	grep -v '^#' "$BOARD/gpt.sfdisk"
+	echo "size=64MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=payload"
+	echo "size=1MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=testctl"
+} >"$W/gpt.sfdisk"
+rm -f "$OUT/disk.img"
+truncate -s 160M "$OUT/disk.img"
+sfdisk -q "$OUT/disk.img" <"$W/gpt.sfdisk"
+part_offset() { # number -> byte offset
+	sfdisk -J "$OUT/disk.img" | python3 -c "import json,sys
+t=json.load(sys.stdin)['partitiontable']
+print([p['start'] for p in t['partitions'] if p['node'].endswith('img$1')][0] * t.get('sectorsize', 512))"
+}
+put() { # partition number, file
+	dd if="$2" of="$OUT/disk.img" bs=1M oflag=seek_bytes seek="$(part_offset "$1")" conv=notrunc,sparse status=none
+}
+"$TOP/scripts/qemu-bootscr" --system "$BOARD/system.dts" --env-config "$BOARD/fw_env.config" \
+	--disk "$OUT/disk.img" --bootargs "$BOOTARGS" -o "$OUT/boot.cmd" --scr "$OUT/boot.scr"
+step SCR boot.scr
+rm -f "$W/boot.vfat"
+mkfs.vfat -n BOOT -C "$W/boot.vfat" 8192 >/dev/null
+mcopy -i "$W/boot.vfat" "$OUT/boot.scr" ::/boot.scr
+put 1 "$W/boot.vfat"
+put 3 "$OUT/rootfs-1.0.ext4"
+put 5 "$OUT/webkit-26.3.erofs"
+
+ENV1=$(part_offset 2)
+{
+	for n in 1 2 3 4 5 6 7 8; do echo "P${n}_OFFSET=$(part_offset $n)"; done
+	echo "ENV1_OFFSET=$ENV1"
+	echo "ENV2_OFFSET=$((ENV1 + 0x4000))"
+	echo "ENV_SIZE=0x4000"
+	echo "PAYLOAD_PART=7"
+	echo "TESTCTL_PART=8"
+} >"$OUT/layout.env"
+
+# factory state, made by the same code the device runs: a host copy of the
+# system description whose env configuration names the image file
+mkdir -p "$W/host/keys"
+cp "$R/etc/slotflip/system.dtb" "$W/host/system.dtb"
+printf '%s 0x%x 0x4000\n%s 0x%x 0x4000\n' "$OUT/disk.img" "$ENV1" "$OUT/disk.img" $((ENV1 + 0x4000)) \
+	>"$W/host/fw_env.config"
+"$HOST" --config "$W/host/system.dtb" init --factory rootfs=1.0:1 --factory webkit=26.3:3 >/dev/null
+step ENV "factory: rootfs 1.0, webkit 26.3 in slot a"
+cp "$W/host/fw_env.config" "$OUT/fw_env.host.config"
+fw_printenv -c "$OUT/fw_env.host.config" | sed 's/^/           /'
