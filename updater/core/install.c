@@ -27,6 +27,7 @@ struct install {
 	void *header;
 	void *buf;
 	struct sha256 *hash;
+	size_t chunk;
 	uint64_t total, done;
 };
 
@@ -121,7 +122,7 @@ static int write_image(struct install *in, const struct plan_item *it)
 		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s)", slot_name(it->slot),
 				     sc->name, path);
 	while (off < img->data_size) {
-		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+		size_t n = img->data_size - off < in->chunk ? (size_t)(img->data_size - off) : in->chunk;
 
 		ret = src_read(in->src, in->buf, n, in->err);
 		if (ret)
@@ -172,7 +173,7 @@ static int read_back(struct install *in, const struct plan_item *it)
 		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s) to read it back",
 				     slot_name(it->slot), sc->name, path);
 	while (off < img->data_size) {
-		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+		size_t n = img->data_size - off < in->chunk ? (size_t)(img->data_size - off) : in->chunk;
 
 		ret = ops->read(h, in->buf, n, off);
 		if (ret) {
@@ -221,7 +222,7 @@ static int run(struct install *in)
 	for (unsigned int k = 0; k < in->plan.n; k++)
 		in->total += in->bundle.image[in->plan.item[k].image].data_size;
 
-	ret = posix_memalign(&in->buf, SLOT_IO_ALIGN, CHUNK);
+	ret = posix_memalign(&in->buf, SLOT_IO_ALIGN, in->chunk);
 	if (ret)
 		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot allocate the I/O buffer");
 	ret = sha256_new(&in->hash, in->ctx->hash_engine);
@@ -261,6 +262,7 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *o
 	in->ctx = ctx;
 	in->src = src;
 	in->err = err;
+	in->chunk = ctx->io_chunk ? ctx->io_chunk : CHUNK;
 	ret = run(in);
 	if (!ret && out) {
 		out->bundle = in->bundle;

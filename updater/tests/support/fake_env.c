@@ -8,6 +8,8 @@ static int fake_load(void *priv, struct kv *out)
 	struct fake_env *e = priv;
 
 	e->loads++;
+	if (e->power && e->power->off)
+		return -EIO;
 	if (!e->valid)
 		return -ENODATA;
 	*out = e->kv;
@@ -21,6 +23,17 @@ static int fake_store(void *priv, const struct kv *vars)
 	e->stores++;
 	if (e->fail_store && e->stores == e->fail_store)
 		return -EIO;
+	switch (e->power ? power_op(e->power, 'e') : POWER_DO) {
+	case POWER_DEAD:
+	case POWER_TEAR_AND_DIE:
+		return -EIO;
+	case POWER_DO_AND_DIE:
+		e->kv = *vars;
+		e->valid = true;
+		return -EIO;
+	case POWER_DO:
+		break;
+	}
 	e->kv = *vars;
 	e->valid = true;
 	return 0;

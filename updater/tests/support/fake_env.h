@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "io/env.h"
+#include "power.h"
 
 /**
  * struct fake_env
@@ -19,6 +20,9 @@
  * @loads:      loads done so far
  * @fail_store: when non-zero, the store with this number (1-based) fails with
  *              -EIO and changes nothing
+ * @power:      the power switch, may be NULL. A store is one durable
+ *              operation; like a redundant environment it is atomic: cut
+ *              before, torn or lost leaves the old variables, cut after the new.
  */
 struct fake_env {
 	struct kv kv;
@@ -26,6 +30,7 @@ struct fake_env {
 	unsigned int stores;
 	unsigned int loads;
 	unsigned int fail_store;
+	struct power *power;
 };
 
 extern const struct env_ops fake_env_ops;

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The power-cut simulator. The board lives in memory behind the slot and env
+ * seams; every durable operation (slot write, slot sync, env store) of an
+ * install, a commit, a fallback, a removal and init is cut in turn in four
+ * ways (before it, after it, torn, every unsynced write lost), then the board
+ * boots again and these must hold:
+ *   - the environment reads;
+ *   - every component's active slot holds exactly the image of the version it
+ *     records (a verified slot boots);
+ *   - an armed trial's slot holds exactly its recorded version (no partial
+ *     image is ever armed, so none is ever booted);
+ *   - the committed state is the one before or the one after the operation,
+ *     never a third, and never the one before once the operation completed
+ *     (the last committed state is never lost, a commit is never undone);
+ *   - the floor never goes down;
+ *   - after the early-boot check runs, all of the above still hold.
+ * Then 1,000 seeded random runs of random operations, 2 to 5 of them cut.
+ * The suite prints how many crash states it checked and fails below its floor.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bootcheck.h"
+#include "core/core.h"
+#include "fit/fit_create.h"
+#include "fit/keyring.h"
+#include "support/fake_env.h"
+#include "support/fake_slot.h"
+#include "support/fitbuild.h"
+#include "tap.h"
+
+#define IMG_SIZE (96 * 1024)
+#define SLOT_SIZE (128 * 1024)
+#define IO_CHUNK (32 * 1024)
+#define STATES_FLOOR 2000
+#define RANDOM_RUNS 1000
+#define N_COMPS 3
+
+static const char *const comps[N_COMPS] = { "webkit", "libcrypto", "kernel" };
+static char tmp[64];
+static struct keyring *keys;
+static unsigned long states, violations;
+
+/* ---- the board ---------------------------------------------------------- */
+
+struct world {
+	struct sysconf sys;
+	struct fake_slots slots;
+	struct fake_env env;
+	struct power power;
+	struct sf_ctx ctx;
+};
+
+static void world_init(struct world *w, const char *health_dir)
+{
+	memset(w, 0, sizeof(*w));
+	strcpy(w->sys.board, "sim");
+	snprintf(w->sys.health_dir, sizeof(w->sys.health_dir), "%s", health_dir);
+	w->sys.max_tries = 3;
+	w->sys.health_timeout_ms = 5000;
+	w->sys.n = N_COMPS;
+	for (unsigned int i = 0; i < N_COMPS; i++) {
+		struct sysconf_comp *c = &w->sys.c[i];
+
+		strcpy(c->name, comps[i]);
+		snprintf(c->slot[0], sizeof(c->slot[0]), "/dev/%s_a", comps[i]);
+		snprintf(c->slot[1], sizeof(c->slot[1]), "/dev/%s_b", comps[i]);
+		c->reboot = !strcmp(comps[i], "kernel");
+		w->sys.names[i] = c->name;
+		fake_slots_add(&w->slots, c->slot[0], SLOT_SIZE);
+		fake_slots_add(&w->slots, c->slot[1], SLOT_SIZE);
+	}
+	w->slots.power = &w->power;
+	w->env.power = &w->power;
+	w->ctx = (struct sf_ctx){ .sys = &w->sys, .env = &fake_env_ops, .env_priv = &w->env,
+				  .slot = &fake_slot_ops, .slot_priv = &w->slots, .keys = keys,
+				  .hash_engine = SHA256_ENGINE_AUTO, .io_chunk = IO_CHUNK };
+}
+
+/* Copy the storage of @src into @dst (both made by world_init()). */
+static void world_restore(struct world *dst, const struct world *src)
+{
+	fake_slots_copy(&dst->slots, &src->slots);
+	dst->env.kv = src->env.kv;
+	dst->env.valid = src->env.valid;
+	memset(&dst->power, 0, sizeof(dst->power));
+}
+
+/* The power comes back. */
+static void power_cycle(struct world *w)
+{
+	fake_slots_power_cycle(&w->slots, w->power.off && w->power.mode == CUT_LOST);
+	memset(&w->power, 0, sizeof(w->power));
+}
+
+/* ---- images: the content of every version is known ---------------------- */
+
+static void image_bytes(const char *comp, const char *version, uint8_t *buf, size_t len)
+{
+	uint64_t x = 1469598103934665603ull;
+
+	for (const char *p = comp; *p; p++)
+		x = (x ^ (uint8_t)*p) * 1099511628211ull;
+	for (const char *p = version; *p; p++)
+		x = (x ^ (uint8_t)*p) * 1099511628211ull;
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+}
+
+/* The image of a version, generated once. */
+static const uint8_t *image_of(const char *comp, const char *version)
+{
+	static struct {
+		char key[48];
+		uint8_t *bytes;
+	} cache[64];
+	char key[48];
+	unsigned int i;
+
+	snprintf(key, sizeof(key), "%s %s", comp, version);
+	for (i = 0; i < 64 && cache[i].bytes; i++)
+		if (!strcmp(cache[i].key, key))
+			return cache[i].bytes;
+	if (i == 64 || !(cache[i].bytes = malloc(IMG_SIZE)))
+		abort();
+	strcpy(cache[i].key, key);
+	image_bytes(comp, version, cache[i].bytes, IMG_SIZE);
+	return cache[i].bytes;
+}
+
+/* Does @dev hold exactly the image of @version? */
+static bool holds(const struct fake_dev *dev, const char *comp, const char *version)
+{
+	const uint8_t *want = image_of(comp, version);
+
+	return !memcmp(dev->durable, want, IMG_SIZE) && !memcmp(dev->volatile_, want, IMG_SIZE);
+}
+
+/* ---- bundles ------------------------------------------------------------ */
+
+struct spec {
+	const char *comp;
+	const char *version;
+	uint32_t sv;
+	const char *base;
+};
+
+static void make_bundle(const char *out, const struct spec *s, unsigned int n)
+{
+	static uint8_t buf[IMG_SIZE];
+	struct fit_create_opts o = { .out_path = out, .board = "sim", .n_images = n };
+	char key[128], path[CONFIG_MAX_BUNDLE_IMAGES][128];
+	struct sf_err err;
+
+	snprintf(key, sizeof(key), "%s/dev.key", tmp);
+	o.key_path = key;
+	for (unsigned int k = 0; k < n; k++) {
+		FILE *f;
+
+		snprintf(path[k], sizeof(path[k]), "%s/img-%u", tmp, k);
+		image_bytes(s[k].comp, s[k].version, buf, sizeof(buf));
+		f = fopen(path[k], "wb");
+		if (!f || fwrite(buf, 1, sizeof(buf), f) != sizeof(buf) || fclose(f))
+			abort();
+		o.image[k] = (struct fit_create_image){ .path = path[k], .component = s[k].comp,
+							.version = s[k].version, .base_version = s[k].base,
+							.security_version = s[k].sv };
+	}
+	if (fit_create(&o, &err)) {
+		tap_diag("fit_create: %s", err.msg);
+		abort();
+	}
+}
+
+/* A pool of bundles: baselines 1..3 and patches (a), (b) of each, per component. */
+#define POOL_PER_COMP 9
+static char pool[N_COMPS * POOL_PER_COMP + 1][128];
+static unsigned int pool_n;
+
+static void make_pool(void)
+{
+	static const char *const sfx[] = { "", " (a)", " (b)" };
+
+	for (unsigned int c = 0; c < N_COMPS; c++)
+		for (unsigned int base = 1; base <= 3; base++)
+			for (unsigned int p = 0; p < 3; p++) {
+				char version[32], basev[8];
+				struct spec s = { comps[c], version, base, NULL };
+
+				snprintf(version, sizeof(version), "%u%s", base, sfx[p]);
+				snprintf(basev, sizeof(basev), "%u", base);
+				if (p)
+					s.base = basev;
+				snprintf(pool[pool_n], sizeof(pool[0]), "%s/pool-%u.fit", tmp, pool_n);
+				make_bundle(pool[pool_n++], &s, 1);
+			}
+	/* one bundle with all three components (the reference install) */
+	{
+		struct spec s[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL }, { "kernel", "2", 2, NULL } };
+
+		snprintf(pool[pool_n], sizeof(pool[0]), "%s/all.fit", tmp);
+		make_bundle(pool[pool_n++], s, 3);
+	}
+}
+
+/* ---- operations --------------------------------------------------------- */
+
+enum op { OP_INIT, OP_INSTALL, OP_BOOT_PASS, OP_BOOT_FAIL, OP_REMOVE, OP_COUNT };
+
+static const char *const op_names[] = { "init", "install", "boot-check (healthy)", "boot-check (unhealthy)",
+					"remove" };
+
+struct action {
+	enum op op;
+	unsigned int arg; /* bundle index, or component index */
+};
+
+static char fail_dir[96];
+
+/* Run @a on @w; the library's return value. */
+static int run_op(struct world *w, const struct action *a)
+{
+	char cmdline[128] = "";
+	struct bc_report rep;
+	struct sf_err err;
+	struct src src;
+	int ret, i;
+
+	switch (a->op) {
+	case OP_INIT:
+		return sf_init(&w->ctx, NULL, 0, &err);
+	case OP_INSTALL:
+		if (src_open(&src, pool[a->arg], &err))
+			abort();
+		ret = sf_install(&w->ctx, &src, NULL, &err);
+		src_close(&src);
+		return ret;
+	case OP_BOOT_PASS:
+	case OP_BOOT_FAIL:
+		/* U-Boot boots an armed kernel trial (its try counting is the boot script's) */
+		{
+			struct sf_session s;
+
+			if (!sf_load(&w->ctx, &s, &err) && (i = state_find(&s.st, "kernel")) >= 0 &&
+			    s.st.c[i].trial != SLOT_NONE)
+				snprintf(cmdline, sizeof(cmdline), "slotflip.kernel=%s", slot_name(s.st.c[i].trial));
+		}
+		snprintf(w->sys.health_dir, sizeof(w->sys.health_dir), "%s", a->op == OP_BOOT_FAIL ? fail_dir : "");
+		ret = bootcheck_run(&w->ctx, NULL, 0, cmdline, NULL, &rep, &err);
+		w->sys.health_dir[0] = '\0';
+		return ret;
+	case OP_REMOVE:
+		return sf_remove(&w->ctx, comps[a->arg], NULL, &err);
+	default:
+		abort();
+	}
+}
+
+/* ---- invariants --------------------------------------------------------- */
+
+struct committed {
+	bool valid; /* the env has a valid copy */
+	int active[N_COMPS];
+	char version[N_COMPS][SF_VERSION_MAX];
+	uint32_t floor[N_COMPS];
+};
+
+static void committed_of(struct world *w, struct committed *c)
+{
+	struct sf_session s;
+	struct sf_err err;
+
+	memset(c, 0, sizeof(*c));
+	if (sf_load(&w->ctx, &s, &err))
+		return;
+	c->valid = true;
+	for (unsigned int i = 0; i < N_COMPS; i++) {
+		c->active[i] = s.st.c[i].active;
+		strcpy(c->version[i], s.st.c[i].slot[s.st.c[i].active].version);
+		c->floor[i] = s.st.c[i].floor;
+	}
+}
+
+static bool same_committed(const struct committed *a, const struct committed *b, unsigned int i)
+{
+	return a->valid == b->valid && (!a->valid || (a->active[i] == b->active[i] && !strcmp(a->version[i], b->version[i])));
+}
+
+static bool violated(const char *what, const char *where)
+{
+	if (violations++ < 20)
+		tap_diag("violation after %s: %s", where, what);
+	return false;
+}
+
+/*
+ * Check the board after a power cycle. @before/@after: the committed states
+ * before and after the interrupted operation, or NULL to check the slots only;
+ * @done: it had completed.
+ */
+static bool check_board(struct world *w, const struct committed *before, const struct committed *after, bool done,
+			const char *where)
+{
+	struct sf_session s;
+	struct sf_err err;
+	bool good = true;
+
+	if (sf_load(&w->ctx, &s, &err)) {
+		/* only a factory-fresh env may stay unreadable (a cut init) */
+		if (!before || before->valid)
+			return violated(err.msg, where);
+		return true;
+	}
+	for (unsigned int i = 0; i < N_COMPS; i++) {
+		const struct comp_state *c = &s.st.c[i];
+		const struct sysconf_comp *sc = &w->sys.c[i];
+		struct committed now;
+
+		if (c->slot[c->active].version[0] &&
+		    !holds(fake_slots_find(&w->slots, sc->slot[c->active]), c->name, c->slot[c->active].version))
+			good = violated("the active slot does not hold its recorded version", where);
+		if (c->trial != SLOT_NONE &&
+		    !holds(fake_slots_find(&w->slots, sc->slot[c->trial]), c->name, c->slot[c->trial].version))
+			good = violated("an armed trial slot does not hold its recorded version", where);
+		if (!before)
+			continue;
+		committed_of(w, &now);
+		if (!same_committed(&now, before, i) && !same_committed(&now, after, i))
+			good = violated("the committed state is neither the old nor the new one", where);
+		if (done && !same_committed(&now, after, i))
+			good = violated("a completed operation was undone", where);
+		if (before->valid && c->floor < before->floor[i])
+			good = violated("the floor went down", where);
+	}
+	return good;
+}
+
+/* After a cut: power back, check, run the early-boot check, check again. */
+static bool reboot_and_check(struct world *w, const struct committed *before, const struct committed *after, bool done,
+			     const char *where)
+{
+	struct action boot = { OP_BOOT_PASS, 0 };
+	struct committed now;
+	bool good;
+
+	power_cycle(w);
+	good = check_board(w, before, after, done, where);
+	committed_of(w, &now);
+	if (now.valid) {
+		(void)run_op(w, &boot);
+		/* the boot-check may commit a complete trial: only the slot invariants apply */
+		good &= check_board(w, NULL, NULL, false, where);
+	}
+	states++;
+	return good;
+}
+
+/* ---- the exhaustive part ------------------------------------------------ */
+
+/* Prepare a world: init, then every component on a committed baseline 1. */
+static void prepare(struct world *w)
+{
+	struct action a = { OP_INIT, 0 };
+
+	if (run_op(w, &a))
+		abort();
+	for (unsigned int c = 0; c < N_COMPS; c++) {
+		struct action inst = { OP_INSTALL, c * POOL_PER_COMP }, boot = { OP_BOOT_PASS, 0 };
+
+		if (run_op(w, &inst) || run_op(w, &boot))
+			abort();
+	}
+}
+
+/* Cut @a, run from @start, at each durable operation in each way. */
+static void exhaust(const struct world *start, const struct action *a, const char *label)
+{
+	static struct world ref, w;
+	struct committed before, after;
+	char where[160];
+	unsigned int total, bad = 0;
+
+	world_init(&ref, "");
+	world_restore(&ref, start);
+	committed_of(&ref, &before);
+	(void)run_op(&ref, a);
+	total = ref.power.ops;
+	committed_of(&ref, &after);
+	world_init(&w, "");
+	for (unsigned int cut = 1; cut <= total; cut++)
+		for (int mode = 0; mode < CUT_MODES; mode++) {
+			world_restore(&w, start);
+			w.power.cut_at = cut;
+			w.power.mode = (enum cut_mode)mode;
+			(void)run_op(&w, a);
+			snprintf(where, sizeof(where), "%s, cut %s operation %u ('%c') of %u", label,
+				 cut_mode_name((enum cut_mode)mode), cut, w.power.log[cut - 1], total);
+			bad += !reboot_and_check(&w, &before, &after, false, where);
+		}
+	ok(total > 0 && bad == 0, "%s: %u durable operations x %d ways, all consistent (%s)", label, total, CUT_MODES,
+	   ref.power.log);
+	fake_slots_free(&ref.slots);
+	fake_slots_free(&w.slots);
+}
+
+static void test_exhaustive(void)
+{
+	static struct world fresh, base, armed, failed;
+	struct action init = { OP_INIT, 0 }, all = { OP_INSTALL, pool_n - 1 }, pass = { OP_BOOT_PASS, 0 },
+		      fail = { OP_BOOT_FAIL, 0 }, rm = { OP_REMOVE, 0 };
+
+	world_init(&fresh, "");
+	exhaust(&fresh, &init, "init");
+
+	world_init(&base, "");
+	prepare(&base);
+	exhaust(&base, &all, "install of a three-component bundle");
+	{
+		struct action patch = { OP_INSTALL, 1 };
+
+		exhaust(&base, &patch, "install of a patch");
+	}
+
+	world_init(&armed, "");
+	world_restore(&armed, &base);
+	if (run_op(&armed, &all))
+		abort();
+	exhaust(&armed, &pass, "commit by the boot-check");
+	exhaust(&armed, &fail, "fallback by the boot-check");
+	{
+		struct action reinstall = { OP_INSTALL, pool_n - 1 };
+
+		exhaust(&armed, &reinstall, "install over an armed trial");
+	}
+
+	world_init(&failed, "");
+	world_restore(&failed, &armed);
+	if (run_op(&failed, &pass))
+		abort();
+	exhaust(&failed, &rm, "removal");
+	fake_slots_free(&fresh.slots);
+	fake_slots_free(&base.slots);
+	fake_slots_free(&armed.slots);
+	fake_slots_free(&failed.slots);
+}
+
+/* ---- the order of an install -------------------------------------------- */
+
+static void test_order(void)
+{
+	static struct world w;
+	struct action all = { OP_INSTALL, pool_n - 1 };
+	const char *log;
+	size_t len;
+
+	world_init(&w, "");
+	prepare(&w);
+	memset(&w.power, 0, sizeof(w.power));
+	is_int(run_op(&w, &all), 0, "reference install succeeds");
+	log = w.power.log;
+	len = strlen(log);
+	tap_diag("durable operations of the install: %s", log);
+	ok(len > 2 && log[0] == 'e' && log[len - 1] == 'e', "the install starts and ends with an env store");
+	ok(strchr(log + 1, 'e') == log + len - 1, "exactly two env stores");
+	ok(strspn(log + 1, "ws") == len - 2, "between them only slot writes and syncs");
+	ok(log[len - 2] == 's', "the last slot operation before store (2) is a sync");
+	fake_slots_free(&w.slots);
+}
+
+/* ---- seeded random runs ------------------------------------------------- */
+
+static uint64_t rnd_state;
+
+static unsigned int rnd(unsigned int n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned int)(rnd_state % n);
+}
+
+static void test_random(void)
+{
+	static struct world w, base, probe;
+	unsigned long before_states = states;
+	unsigned int bad_runs = 0;
+
+	world_init(&base, "");
+	prepare(&base);
+	world_init(&w, "");
+	world_init(&probe, "");
+	for (unsigned int run = 0; run < RANDOM_RUNS; run++) {
+		unsigned int n_ops, cuts;
+		bool good = true;
+
+		rnd_state = 0x9e3779b97f4a7c15ull * (run + 1);
+		n_ops = 40;
+		cuts = 2 + rnd(4);
+		world_restore(&w, &base);
+		for (unsigned int k = 0; k < n_ops && cuts; k++) {
+			struct action a;
+			struct committed before, after;
+			bool cut_here;
+			char where[128];
+			int r = rnd(10);
+
+			a.op = r < 5 ? OP_INSTALL : r < 7 ? OP_BOOT_PASS : r < 9 ? OP_BOOT_FAIL : OP_REMOVE;
+			a.arg = a.op == OP_INSTALL ? rnd(pool_n) : rnd(N_COMPS);
+			committed_of(&w, &before);
+			/* the uncut outcome, for the "old or new" invariant */
+			world_restore(&probe, &w);
+			(void)run_op(&probe, &a);
+			committed_of(&probe, &after);
+			/* cut half of the operations that write, until the run's cuts are made */
+			cut_here = cuts && probe.power.ops && (rnd(2) || n_ops - k <= cuts);
+			if (!cut_here) {
+				(void)run_op(&w, &a);
+				continue;
+			}
+			w.power.cut_at = 1 + rnd(probe.power.ops);
+			w.power.mode = (enum cut_mode)rnd(CUT_MODES);
+			(void)run_op(&w, &a);
+			snprintf(where, sizeof(where), "run %u, %s, cut %s at %u of %u", run, op_names[a.op],
+				 cut_mode_name(w.power.mode), w.power.cut_at, probe.power.ops);
+			good &= reboot_and_check(&w, &before, &after, false, where);
+			cuts--;
+		}
+		bad_runs += !good;
+	}
+	ok(bad_runs == 0, "%d seeded random runs: every crash state consistent (%lu states)", RANDOM_RUNS,
+	   states - before_states);
+	fake_slots_free(&w.slots);
+	fake_slots_free(&base.slots);
+	fake_slots_free(&probe.slots);
+}
+
+int main(void)
+{
+	struct fb_key key;
+	struct sf_err err;
+	char path[160];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "/tmp/sf-powercut-XXXXXX");
+	if (!mkdtemp(tmp))
+		return 1;
+	fb_key_gen(&key, "dev", FB_RSA2048); /* fast to verify: thousands of installs */
+	snprintf(path, sizeof(path), "%s/dev.key", tmp);
+	fb_key_write_private(&key, path);
+	fb_key_write_public(&key, tmp);
+	fb_key_free(&key);
+	if (keyring_load(&keys, tmp, &err)) {
+		tap_diag("keyring: %s", err.msg);
+		return 1;
+	}
+	snprintf(fail_dir, sizeof(fail_dir), "%s/fail.d", tmp);
+	mkdir(fail_dir, 0755);
+	snprintf(path, sizeof(path), "%s/10-fail", fail_dir);
+	f = fopen(path, "w");
+	if (!f)
+		return 1;
+	fputs("#!/bin/sh\nexit 1\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	make_pool();
+
+	test_order();
+	test_exhaustive();
+	test_random();
+	tap_diag("crash states checked: %lu (floor %d), violations: %lu", states, STATES_FLOOR, violations);
+	ok(states >= STATES_FLOOR, "at least %d crash states checked (%lu)", STATES_FLOOR, states);
+	is_int(violations, 0, "no invariant violated");
+
+	keyring_free(keys);
+	snprintf(path, sizeof(path), "rm -rf %s", tmp);
+	if (system(path))
+		tap_diag("cleanup failed");
+	return tap_done();
+}
