@@ -21,7 +21,7 @@ sf_env() {
 
 # sf_serving: what the webkit service answers on its port
 sf_serving() {
-	echo "SF-TEST: serving '$(wget -q -T 2 -O - http://127.0.0.1:8080/ 2>/dev/null)'"
+	echo "SF-TEST: serving '$(timeout 2 wget -q -O - http://127.0.0.1:8080/ 2>/dev/null)'"
 }
 
 # sf_now LABEL: a timestamp line (seconds since boot)

@@ -1,0 +1,281 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Run the QEMU scenarios of the qemu-x86_64 board and check them.
+
+  test-images/scenarios.py --out OUT [--jobs N] [--demo] [NAME...]
+
+OUT is what test-images/build.sh made. Each scenario runs on its own sparse
+copy of OUT/disk.img (OUT/run/NAME/), with its bundles in the payload
+partition (a tar) and its control script (test-images/ctl/) in the testctl
+partition; the guest's /init runs that script after the boot-check. The
+console goes through test-images/qemu-console.py (timestamps, power cuts,
+restarts). A scenario passes when
+  - its console markers appear in order (U-Boot's, the kernel's, /init's and
+    slotflip's own lines),
+  - no forbidden marker appears (e.g. a second boot in a soft restart),
+  - the final environment, read on the host with fw_printenv -c from the
+    image file, holds the expected values ("" = absent).
+Prints one line per scenario and a last line "N passed, M failed".
+--demo plays the scenarios with their console lines (slotflip's, U-Boot's,
+the services') as they come. Exit status 0 when every scenario passed.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FACTORY = {
+    'sf_rootfs_active': 'a', 'sf_rootfs_trial': '', 'sf_rootfs_tries': '', 'sf_rootfs_bad': '',
+    'sf_rootfs_floor': '1', 'sf_rootfs_a_ver': '1.0', 'sf_rootfs_a_sv': '1', 'sf_rootfs_b_ver': '',
+    'sf_webkit_active': 'a', 'sf_webkit_trial': '', 'sf_webkit_tries': '', 'sf_webkit_bad': '',
+    'sf_webkit_floor': '3', 'sf_webkit_a_ver': '26.3', 'sf_webkit_a_sv': '3', 'sf_webkit_b_ver': '',
+}
+
+
+def env(**kw):
+    e = dict(FACTORY)
+    e.update({k if k.startswith('sf_') else 'sf_' + k: v for k, v in kw.items()})
+    return e
+
+
+# U-Boot's lines (boot/boot.cmd)
+UB_TRIAL = r'slotflip: rootfs: trial b, tries %d -> %d'
+UB_BOOT_A = r'slotflip: boot rootfs slot a '
+UB_BOOT_B = r'slotflip: boot rootfs slot b '
+UB_NO_TRIES = r'slotflip: rootfs: trial b has no tries left: falling back to a'
+UP = r'SF: rootfs %s up, slot %s,'
+SERVING = r"SF-TEST: serving 'webkit %s'"
+
+SCENARIOS = [
+    dict(name='a', ctl='a-soft-patch.sh', title='userspace patch, soft restart, committed without a reboot',
+         bundles=['webkit-26.3a.fit'], timeout=60,
+         expect=[UP % ('1.0', 'a'), SERVING % r'26\.3', r'install webkit-26.3a.fit exit 0',
+                 r'SF: webkit stopped', r'webkit selftest: health .ok.', r'SF: webkit 26.3 \(a\) started',
+                 r'committed 1 component', r'SF-TEST: activate exit 0', SERVING % r'26\.3 \(a\)',
+                 r'SF-TEST: done'],
+         once=[r'U-Boot 20\d\d', r'SF: rootfs .* up'],
+         env=env(webkit_active='b', webkit_b_ver='26.3 (a)', webkit_b_sv='4')),
+    dict(name='b', ctl='b-soft-patch-unhealthy.sh',
+         title='userspace patch failing its health check, automatic fallback',
+         bundles=['webkit-26.3b.fit'], timeout=60,
+         expect=[SERVING % r'26\.3', r'install webkit-26.3b.fit exit 0', r'SF: webkit stopped',
+                 r"webkit selftest: health 'broken'", r'SF: webkit 26.3 started',
+                 r'fell back 1 component', r'SF-TEST: activate exit 6', SERVING % r'26\.3',
+                 r'SF-TEST: done'],
+         once=[r'U-Boot 20\d\d', r'SF: rootfs .* up'],
+         env=env(webkit_bad='b', webkit_bad_why='failed', webkit_b_ver='26.3 (b)', webkit_b_sv='4')),
+    dict(name='c', ctl='c-rootfs-update.sh', title='kernel/rootfs update, reboot, trial, committed',
+         bundles=['rootfs-1.1.fit'], timeout=90,
+         expect=[UP % ('1.0', 'a'), r'install rootfs-1.1.fit exit 0', r'SF-TEST: reboot',
+                 UB_TRIAL % (3, 2), UB_BOOT_B + r'.*slotflip\.rootfs=b', UP % ('1.1', 'b'),
+                 r'committed 1 component', r'SF: boot-check exit 0', r'SF-TEST: done'],
+         env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2')),
+    dict(name='d', ctl='d-rootfs-panic.sh', title='kernel panics, U-Boot falls back after the tries',
+         bundles=['rootfs-1.2.fit'], timeout=120,
+         expect=[r'install rootfs-1.2.fit exit 0', r'SF-TEST: reboot',
+                 UB_TRIAL % (3, 2), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_TRIAL % (2, 1), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_TRIAL % (1, 0), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_NO_TRIES, UB_BOOT_A, UP % ('1.0', 'a'), r'nothing pending', r'SF-TEST: done'],
+         env=env(rootfs_bad='b', rootfs_bad_why='failed', rootfs_b_ver='1.2', rootfs_b_sv='2')),
+    dict(name='e', ctl='e-rootfs-hang.sh', title='init hangs, watchdog resets, U-Boot falls back',
+         bundles=['rootfs-1.3.fit'], timeout=150,
+         expect=[r'install rootfs-1.3.fit exit 0', r'SF-TEST: reboot',
+                 UB_TRIAL % (3, 2), r'init hangs, watchdog armed', r'softdog: Initiating system reboot',
+                 UB_TRIAL % (2, 1), r'init hangs, watchdog armed', r'softdog: Initiating system reboot',
+                 UB_TRIAL % (1, 0), r'init hangs, watchdog armed', r'softdog: Initiating system reboot',
+                 UB_NO_TRIES, UP % ('1.0', 'a'), r'SF-TEST: done'],
+         env=env(rootfs_bad='b', rootfs_bad_why='failed', rootfs_b_ver='1.3', rootfs_b_sv='2')),
+    dict(name='f', ctl='f-cut-slot-write.sh', title='power cut while the slot is written',
+         bundles=['rootfs-1.1.fit'], timeout=90, restarts=1,
+         cut=[r'"phase": "write", "component": "rootfs", "done": [1-9]'],
+         expect=[r'SF-TEST: install rootfs-1.1.fit', r'"phase": "write"', r'### power cut', r'### power on',
+                 UB_BOOT_A, UP % ('1.0', 'a'), r'nothing pending', r'SF-TEST: done'],
+         forbid=[UB_BOOT_B, r'install rootfs-1.1.fit exit'],
+         cut_mid_write=True,
+         env=env()),
+    dict(name='g', ctl='g-cut-env-store.sh',
+         title='power cut between the env copy writes of U-Boot: old state, try spent again',
+         bundles=['rootfs-1.1.fit'], timeout=90, restarts=1,
+         cut=[r'slotflip: test hold'],
+         expect=[r'install rootfs-1.1.fit exit 0', UB_TRIAL % (3, 2), r'slotflip: wrote env copy',
+                 r'### power cut', r'### power on', UB_TRIAL % (3, 2), r'slotflip: wrote env copy',
+                 r'slotflip: wrote env copy', UP % ('1.1', 'b'), r'committed 1 component', r'SF-TEST: done'],
+         env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2')),
+    dict(name='g2', ctl='g-cut-env-store.sh',
+         title='power cut after both env copy writes of U-Boot: new state, next try',
+         bundles=['rootfs-1.1.fit'], timeout=90, restarts=1,
+         cut=[r'slotflip: test hold .* after env copy 1'],
+         expect=[r'install rootfs-1.1.fit exit 0', UB_TRIAL % (3, 2), r'slotflip: wrote env copy 2',
+                 r'slotflip: wrote env copy 1', r'### power cut', r'### power on', UB_TRIAL % (2, 1),
+                 UP % ('1.1', 'b'), r'committed 1 component', r'SF-TEST: done'],
+         env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2')),
+    dict(name='h', ctl='h-remove-patch.sh', title='removal of a committed userspace patch, soft restart',
+         bundles=['webkit-26.3a.fit'], timeout=60,
+         expect=[r'install webkit-26.3a.fit exit 0', r'SF-TEST: activate exit 0', SERVING % r'26\.3 \(a\)',
+                 r'SF: webkit stopped', r'SF: webkit 26.3 started', r'removed the update of webkit',
+                 r'SF-TEST: remove exit 0', SERVING % r'26\.3', r'SF-TEST: done'],
+         once=[r'U-Boot 20\d\d', r'SF: rootfs .* up'],
+         env=env(webkit_bad='b', webkit_bad_why='removed', webkit_b_ver='26.3 (a)', webkit_b_sv='4')),
+]
+
+DEMO_LINES = re.compile(r'slotflip|SF[:-]|Kernel panic|softdog|### |webkit|committed|fell back|removed|'
+                        r'nothing pending|^\s*(rootfs|webkit|board)\b|^\s+slot ')
+
+
+def layout(out):
+    vals = {}
+    with open(os.path.join(out, 'layout.env')) as f:
+        for line in f:
+            k, v = line.strip().split('=', 1)
+            vals[k] = int(v, 0)
+    return vals
+
+
+def put(img, offset, data):
+    with open(img, 'r+b') as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def read_env(cfg):
+    r = subprocess.run(['fw_printenv', '-c', cfg], capture_output=True, text=True)
+    vals = {}
+    for line in r.stdout.splitlines():
+        if '=' in line:
+            k, v = line.split('=', 1)
+            vals[k] = v
+    return vals, r.returncode
+
+
+def qemu_cmd(out, img):
+    return ['qemu-system-x86_64', '-accel', 'tcg', '-machine', 'pc', '-m', '512', '-smp', '1',
+            '-display', 'none', '-vga', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none',
+            '-bios', os.path.join(out, 'u-boot.rom'),
+            '-drive', 'file=%s,format=raw,if=virtio' % img]
+
+
+def prepare(out, lay, s):
+    run = os.path.join(out, 'run', s['name'])
+    shutil.rmtree(run, ignore_errors=True)
+    os.makedirs(run)
+    img = os.path.join(run, 'disk.img')
+    subprocess.run(['cp', '--sparse=always', os.path.join(out, 'disk.img'), img], check=True)
+    tar = os.path.join(run, 'payload.tar')
+    subprocess.run(['tar', '-cf', tar, '-C', os.path.join(out, 'bundles')] + s['bundles'], check=True)
+    with open(tar, 'rb') as f:
+        put(img, lay['P%d_OFFSET' % lay['PAYLOAD_PART']], f.read())
+    with open(os.path.join(HERE, 'ctl', s['ctl']), 'rb') as f:
+        ctl = f.read()
+    if len(ctl) >= 65536:
+        raise SystemExit('%s: control script too large' % s['ctl'])
+    put(img, lay['P%d_OFFSET' % lay['TESTCTL_PART']], ctl.ljust(65536 + 16, b'\0'))
+    cfg = os.path.join(run, 'fw_env.config')
+    with open(cfg, 'w') as f:
+        f.write('%s 0x%x 0x%x\n%s 0x%x 0x%x\n' % (img, lay['ENV1_OFFSET'], lay['ENV_SIZE'],
+                                                   img, lay['ENV2_OFFSET'], lay['ENV_SIZE']))
+    return run, img, cfg
+
+
+def check_markers(lines, s):
+    """Problems found in the console lines of scenario s."""
+    bad = []
+    i = 0
+    for line in lines:
+        if i < len(s['expect']) and re.search(s['expect'][i], line):
+            i += 1
+    bad += ['missing (in order): %s' % m for m in s['expect'][i:]]
+    for m in s.get('forbid', []):
+        hit = [line for line in lines if re.search(m, line)]
+        if hit:
+            bad.append('forbidden: %s' % hit[0].strip())
+    for m in s.get('once', []):
+        count = sum(1 for line in lines if re.search(m, line))
+        if count != 1:
+            bad.append('%d lines match %s, want exactly 1' % (count, m))
+    if s.get('cut_mid_write'):
+        cut = [k for k, line in enumerate(lines) if '### power cut' in line]
+        last = None
+        for line in lines[:cut[0]] if cut else []:
+            m = re.search(r'"done": (\d+), "total": (\d+)', line)
+            if m:
+                last = (int(m.group(1)), int(m.group(2)))
+        if not last or not 0 < last[0] < last[1]:
+            bad.append('the power cut did not fall inside the slot write (last progress %s)' % (last,))
+    return bad
+
+
+def run_one(out, lay, s, demo):
+    run, img, cfg = prepare(out, lay, s)
+    log = os.path.join(run, 'console.log')
+    args = ['python3', os.path.join(HERE, 'qemu-console.py'), '--log', log, '--timeout', str(s['timeout']),
+            '--until', r'SF-TEST: done', '--restarts', str(s.get('restarts', 0))]
+    for c in s.get('cut', []):
+        args += ['--cut', c]
+    if not demo:
+        args.append('--quiet')
+    t0 = time.monotonic()
+    if demo:
+        print('\n=== scenario %s: %s' % (s['name'], s['title']), flush=True)
+        p = subprocess.Popen(args + ['--'] + qemu_cmd(out, img), stdout=subprocess.PIPE, text=True)
+        for line in p.stdout:
+            if DEMO_LINES.search(line) and 'Info: input data size' not in line:
+                print(line.rstrip(), flush=True)
+        rc = p.wait()
+    else:
+        rc = subprocess.run(args + ['--'] + qemu_cmd(out, img), stdout=subprocess.DEVNULL).returncode
+    took = time.monotonic() - t0
+    with open(log, errors='replace') as f:
+        lines = f.read().splitlines()
+    bad = [] if rc == 0 else ['console harness status %d (1 timeout, 2 guest exited early)' % rc]
+    bad += check_markers(lines, s)
+    got, erc = read_env(cfg)
+    if erc:
+        bad.append('fw_printenv cannot read the final environment')
+    for k, v in s['env'].items():
+        if got.get(k, '') != v:
+            bad.append('env %s = %r, want %r' % (k, got.get(k, ''), v))
+    boots = sum(1 for line in lines if re.search(r'SF: rootfs .* up', line))
+    return s, bad, took, boots, run
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--demo', action='store_true')
+    ap.add_argument('names', nargs='*')
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    lay = layout(out)
+    todo = [s for s in SCENARIOS if not a.names or s['name'] in a.names]
+    unknown = set(a.names) - {s['name'] for s in SCENARIOS}
+    if unknown:
+        raise SystemExit('unknown scenario(s): %s' % ' '.join(sorted(unknown)))
+    t0 = time.monotonic()
+    passed = failed = 0
+    jobs = 1 if a.demo else max(1, a.jobs)
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        for s, bad, took, boots, run in ex.map(lambda s: run_one(out, lay, s, a.demo), todo):
+            verdict = 'FAIL' if bad else 'PASS'
+            print('%s %-3s %-72s %5.1f s, %d boot%s' % (verdict, s['name'], s['title'], took, boots,
+                                                        '' if boots == 1 else 's'), flush=True)
+            for b in bad:
+                print('         %s' % b)
+            if bad:
+                print('         console: %s' % os.path.join(run, 'console.log'))
+                failed += 1
+            else:
+                passed += 1
+    print('qemu scenarios: %.0f s wall time' % (time.monotonic() - t0))
+    print('%d passed, %d failed' % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
