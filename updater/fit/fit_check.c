@@ -122,124 +122,182 @@ static int check_header_fields(const uint8_t *b, size_t size, struct sf_err *err
 	return 0;
 }
 
+/* State of the bounded walk over the structure block. */
+struct struct_walk {
+	const uint8_t *s;	/* the structure block */
+	size_t size;		/* its size */
+	const char *strings;	/* the strings block */
+	size_t size_strings;
+	int depth;		/* of the current node; -1 outside the root */
+	bool root_closed;
+	char path[FIT_PATH_MAX];
+	size_t plen[FIT_MAX_DEPTH + 1]; /* plen[d]: length of the parent path of depth d */
+	bool had_subnode[FIT_MAX_DEPTH];
+	struct name_ref *refs;	/* names seen in the open nodes, for check_unique() */
+	size_t n_refs;
+	size_t first_ref[FIT_MAX_DEPTH + 1];
+};
+
+static const char *walk_path(const struct struct_walk *w)
+{
+	return w->depth > 0 ? w->path : "/";
+}
+
+static int walk_begin_node(struct struct_walk *w, size_t off, size_t *next, struct sf_err *err)
+{
+	const char *name = (const char *)w->s + off + 4;
+	char shown[FIT_NAME_MAX];
+	const char *nul;
+	size_t nlen, at;
+
+	/* off + 4 <= size was checked by the caller */
+	nul = memchr(name, '\0', w->size - off - 4);
+	if (!nul)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: node name runs past the structure block");
+	nlen = (size_t)(nul - name);
+	if (w->depth + 1 >= FIT_MAX_DEPTH)
+		return sf_fail(err, SF_EVERIFY, "nodes are nested deeper than %d levels", FIT_MAX_DEPTH);
+	if (w->depth < 0 && nlen)
+		return sf_fail(err, SF_EVERIFY, "root node has a name ('%s')",
+			       fit_sanitize(shown, sizeof(shown), name, nlen));
+	if (w->depth >= 0) {
+		if (memchr(name, '@', nlen))
+			return sf_fail(err, SF_EVERIFY, "node '%s/%s' has a unit address", w->path,
+				       fit_sanitize(shown, sizeof(shown), name, nlen));
+		if (!fit_name_valid(name, nlen))
+			return sf_fail(err, SF_EVERIFY, "node '%s/%s' has an invalid name", w->path,
+				       fit_sanitize(shown, sizeof(shown), name, nlen));
+		w->had_subnode[w->depth] = true;
+		w->refs[w->n_refs++] = (struct name_ref){ .name = name, .prop = false };
+	}
+	w->depth++;
+	w->had_subnode[w->depth] = false;
+	w->first_ref[w->depth] = w->n_refs;
+	/* depth < FIT_MAX_DEPTH and names < FIT_NAME_MAX: the path fits */
+	at = w->plen[w->depth];
+	if (w->depth > 0) {
+		w->path[at++] = '/';
+		memcpy(w->path + at, name, nlen);
+		at += nlen;
+	}
+	w->path[at] = '\0';
+	w->plen[w->depth + 1] = at;
+	*next = tag_align(off + 4 + nlen + 1);
+	return 0;
+}
+
+static int walk_prop(struct struct_walk *w, size_t off, size_t *next, struct sf_err *err)
+{
+	uint32_t len, nameoff;
+
+	if (w->depth < 0)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: property outside the root node");
+	if (w->had_subnode[w->depth])
+		return sf_fail(err, SF_EVERIFY, "node '%s' has a property after a subnode", walk_path(w));
+	/* 12 bytes of tag, length and name offset must be there; off <= size */
+	if (w->size - off < 12)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: property runs past the structure block");
+	len = be32_at(w->s + off + 4);
+	nameoff = be32_at(w->s + off + 8);
+	/* the value must fit in what is left after those 12 bytes */
+	if (len > w->size - off - 12)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: property in '%s' runs past the structure block",
+			       walk_path(w));
+	/* the name must start inside the strings block and end there */
+	if (nameoff >= w->size_strings || !memchr(w->strings + nameoff, '\0', w->size_strings - nameoff))
+		return sf_fail(err, SF_EVERIFY,
+			       "header is malformed: property name in '%s' lies outside the strings block", walk_path(w));
+	w->refs[w->n_refs++] = (struct name_ref){ .name = w->strings + nameoff, .prop = true };
+	*next = tag_align(off + 12 + len);
+	return 0;
+}
+
+static int walk_end_node(struct struct_walk *w, struct sf_err *err)
+{
+	int ret;
+
+	if (w->depth < 0)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: unbalanced end of node");
+	ret = check_unique(w->refs + w->first_ref[w->depth], w->n_refs - w->first_ref[w->depth], walk_path(w),
+			   err);
+	if (ret)
+		return ret;
+	w->n_refs = w->first_ref[w->depth];
+	w->path[w->plen[w->depth]] = '\0';
+	if (--w->depth < 0)
+		w->root_closed = true;
+	return 0;
+}
+
 /*
  * One pass over the structure block with explicit bounds. @refs has room for
  * one entry per 4 bytes of the block, more than tags can exist.
  */
 static int walk_struct(const uint8_t *b, struct name_ref *refs, struct sf_err *err)
 {
-	const uint8_t *s = b + fdt_off_dt_struct(b);
-	const char *strings = (const char *)b + fdt_off_dt_strings(b);
-	size_t size = fdt_size_dt_struct(b), size_strings = fdt_size_dt_strings(b);
-	size_t plen[FIT_MAX_DEPTH + 1], first_ref[FIT_MAX_DEPTH + 1];
-	bool had_subnode[FIT_MAX_DEPTH];
-	size_t off = 0, next, n_refs = 0;
-	bool root_closed = false;
-	char path[FIT_PATH_MAX], shown[FIT_NAME_MAX];
-	int depth = -1, ret;
+	struct struct_walk *w;
+	size_t off = 0, next = 0;
+	int ret;
 
-	path[0] = '\0';
-	plen[0] = 0;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "checking the header");
+	w->s = b + fdt_off_dt_struct(b);
+	w->size = fdt_size_dt_struct(b);
+	w->strings = (const char *)b + fdt_off_dt_strings(b);
+	w->size_strings = fdt_size_dt_strings(b);
+	w->depth = -1;
+	w->refs = refs;
 	for (;;) {
-		uint32_t tag, len, nameoff;
-		const char *name;
-		const uint8_t *nul;
-		size_t nlen;
+		uint32_t tag;
 
 		/* a tag needs 4 bytes; off <= size holds, so the subtraction is safe */
-		if (size - off < 4)
-			return sf_fail(err, SF_EVERIFY, "header is malformed: structure block ends without FDT_END");
-		tag = be32_at(s + off);
-		if (root_closed && tag != FDT_END)
-			return sf_fail(err, SF_EVERIFY, "header has more than one root node");
+		if (w->size - off < 4) {
+			ret = sf_fail(err, SF_EVERIFY, "header is malformed: structure block ends without FDT_END");
+			goto out;
+		}
+		tag = be32_at(w->s + off);
+		if (w->root_closed && tag != FDT_END) {
+			ret = sf_fail(err, SF_EVERIFY, "header has more than one root node");
+			goto out;
+		}
 		switch (tag) {
 		case FDT_BEGIN_NODE:
-			name = (const char *)s + off + 4;
-			nul = memchr(name, '\0', size - off - 4);
-			if (!nul)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: node name runs past the structure block");
-			nlen = (size_t)((const char *)nul - name);
-			if (depth + 1 >= FIT_MAX_DEPTH)
-				return sf_fail(err, SF_EVERIFY, "nodes are nested deeper than %d levels", FIT_MAX_DEPTH);
-			if (depth < 0) {
-				if (nlen)
-					return sf_fail(err, SF_EVERIFY, "root node has a name ('%s')",
-						       fit_sanitize(shown, sizeof(shown), name, nlen));
-			} else {
-				if (memchr(name, '@', nlen))
-					return sf_fail(err, SF_EVERIFY, "node '%s/%s' has a unit address", path,
-						       fit_sanitize(shown, sizeof(shown), name, nlen));
-				if (!fit_name_valid(name, nlen))
-					return sf_fail(err, SF_EVERIFY, "node '%s/%s' has an invalid name", path,
-						       fit_sanitize(shown, sizeof(shown), name, nlen));
-				had_subnode[depth] = true;
-				refs[n_refs++] = (struct name_ref){ .name = name, .prop = false };
-			}
-			depth++;
-			had_subnode[depth] = false;
-			/* depth < FIT_MAX_DEPTH and names < FIT_NAME_MAX: the path fits */
-			plen[depth + 1] = plen[depth];
-			if (depth > 0) {
-				path[plen[depth]] = '/';
-				memcpy(path + plen[depth] + 1, name, nlen);
-				plen[depth + 1] = plen[depth] + 1 + nlen;
-			}
-			path[plen[depth + 1]] = '\0';
-			first_ref[depth] = n_refs;
-			next = tag_align(off + 4 + nlen + 1);
+			ret = walk_begin_node(w, off, &next, err);
 			break;
 		case FDT_PROP:
-			if (depth < 0)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: property outside the root node");
-			if (had_subnode[depth])
-				return sf_fail(err, SF_EVERIFY, "node '%s' has a property after a subnode",
-					       depth ? path : "/");
-			/* 12 bytes of tag, length and name offset must be there */
-			if (size - off < 12)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: property runs past the structure block");
-			len = be32_at(s + off + 4);
-			nameoff = be32_at(s + off + 8);
-			/* the value must fit in what is left after those 12 bytes */
-			if (len > size - off - 12)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: property in '%s' runs past the structure block",
-					       depth ? path : "/");
-			/* the name must start inside the strings block and end there */
-			if (nameoff >= size_strings || !memchr(strings + nameoff, '\0', size_strings - nameoff))
-				return sf_fail(err, SF_EVERIFY, "header is malformed: property name in '%s' lies outside the strings block",
-					       depth ? path : "/");
-			refs[n_refs++] = (struct name_ref){ .name = strings + nameoff, .prop = true };
-			next = tag_align(off + 12 + len);
+			ret = walk_prop(w, off, &next, err);
 			break;
 		case FDT_NOP:
+			ret = 0;
 			next = off + 4;
 			break;
 		case FDT_END_NODE:
-			if (depth < 0)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: unbalanced end of node");
-			ret = check_unique(refs + first_ref[depth], n_refs - first_ref[depth], depth ? path : "/", err);
-			if (ret)
-				return ret;
-			n_refs = first_ref[depth];
-			path[plen[depth]] = '\0';
-			depth--;
-			if (depth < 0)
-				root_closed = true;
+			ret = walk_end_node(w, err);
 			next = off + 4;
 			break;
 		case FDT_END:
-			if (!root_closed)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: structure block ends inside a node");
-			if (size - off != 4)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: data after FDT_END");
-			return 0;
+			if (!w->root_closed)
+				ret = sf_fail(err, SF_EVERIFY, "header is malformed: structure block ends inside a node");
+			else if (w->size - off != 4)
+				ret = sf_fail(err, SF_EVERIFY, "header is malformed: data after FDT_END");
+			else
+				ret = 0;
+			goto out;
 		default:
-			return sf_fail(err, SF_EVERIFY, "header is malformed: unknown tag 0x%x at structure offset %zu",
-				       tag, off);
+			ret = sf_fail(err, SF_EVERIFY, "header is malformed: unknown tag 0x%x at structure offset %zu",
+				      tag, off);
+			break;
 		}
-		if (next > size)
-			return sf_fail(err, SF_EVERIFY, "header is malformed: tag runs past the structure block");
+		if (!ret && next > w->size)
+			ret = sf_fail(err, SF_EVERIFY, "header is malformed: tag runs past the structure block");
+		if (ret)
+			goto out;
 		off = next;
 	}
+out:
+	free(w);
+	return ret;
 }
 
 int fit_check_blob(const void *fit, size_t size, struct sf_err *err)

@@ -224,20 +224,52 @@ static int prop_list(void *fdt, const char *name, const char *const *s, unsigned
 	return fdt_property(fdt, name, buf, (int)len);
 }
 
-/* The whole header with zeroed placeholders; fdt_sw errors are returned as is. */
-static int build_header(struct create_ctx *c, void *fdt, int size)
+#define TRY(x)                      \
+	do {                        \
+		int ret_ = (x);     \
+		if (ret_)           \
+			return ret_; \
+	} while (0)
+
+static const uint8_t zeros[SIG_MAX];
+
+/* One image node with placeholders for data-position and the hash. */
+static int build_image(void *fdt, const struct create_image *ci)
 {
-	static const uint8_t zero[SIG_MAX];
-	const struct fit_create_opts *o = c->o;
+	char desc[SF_COMPONENT_MAX + SF_VERSION_MAX + 2];
+
+	snprintf(desc, sizeof(desc), "%s %s", ci->in->component, ci->in->version);
+	TRY(fdt_begin_node(fdt, ci->node));
+	TRY(fdt_property_string(fdt, "description", desc));
+	TRY(fdt_property_string(fdt, "type", "filesystem"));
+	TRY(fdt_property_string(fdt, "compression", "none"));
+	TRY(fdt_property_u32(fdt, "data-size", (uint32_t)ci->size));
+	TRY(fdt_property_u32(fdt, "data-position", 0));
+	TRY(fdt_property_string(fdt, "slotflip,component", ci->in->component));
+	TRY(fdt_property_string(fdt, "slotflip,version", ci->in->version));
+	TRY(fdt_property_u32(fdt, "slotflip,security-version", ci->in->security_version));
+	if (ci->in->base_version)
+		TRY(fdt_property_string(fdt, "slotflip,base-version", ci->in->base_version));
+	if (ci->n_requires)
+		TRY(fdt_property(fdt, "slotflip,requires", ci->requires, (int)ci->requires_len));
+	TRY(fdt_begin_node(fdt, "hash-1"));
+	TRY(fdt_property(fdt, "value", zeros, SHA256_LEN));
+	TRY(fdt_property_string(fdt, "algo", "sha256"));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
+/* /configurations with conf-1 and its signature-1, placeholders for the signature. */
+static int build_config(void *fdt, const struct create_ctx *c, uint32_t now)
+{
 	const char *names[CONFIG_MAX_BUNDLE_IMAGES], *hashed[FIT_INC_MAX];
 	char paths[FIT_INC_MAX][FIT_INC_PATH_MAX];
-	uint32_t now = (uint32_t)time(NULL);
 	unsigned int n_hashed = 0;
-	int ret;
 
+	/* what fit_config_inc() rebuilds; informational, as in mkimage's output */
 	hashed[n_hashed++] = "/";
 	hashed[n_hashed++] = "/configurations/" CONF_NAME;
-	for (unsigned int i = 0; i < o->n_images; i++) {
+	for (unsigned int i = 0; i < c->o->n_images; i++) {
 		names[i] = c->img[i].node;
 		snprintf(paths[n_hashed], sizeof(paths[0]), "/images/%s", c->img[i].node);
 		hashed[n_hashed] = paths[n_hashed];
@@ -246,51 +278,12 @@ static int build_header(struct create_ctx *c, void *fdt, int size)
 		hashed[n_hashed] = paths[n_hashed];
 		n_hashed++;
 	}
-
-#define TRY(x)                    \
-	do {                      \
-		ret = (x);        \
-		if (ret)          \
-			return ret; \
-	} while (0)
-	TRY(fdt_create(fdt, size));
-	TRY(fdt_finish_reservemap(fdt));
-	TRY(fdt_begin_node(fdt, ""));
-	TRY(fdt_property_string(fdt, "description", "slotflip bundle"));
-	TRY(fdt_property_u32(fdt, "timestamp", now));
-	TRY(fdt_property_u32(fdt, "#address-cells", 1));
-	TRY(fdt_begin_node(fdt, "images"));
-	for (unsigned int i = 0; i < o->n_images; i++) {
-		const struct create_image *ci = &c->img[i];
-		char desc[SF_COMPONENT_MAX + SF_VERSION_MAX + 2];
-
-		snprintf(desc, sizeof(desc), "%s %s", ci->in->component, ci->in->version);
-		TRY(fdt_begin_node(fdt, ci->node));
-		TRY(fdt_property_string(fdt, "description", desc));
-		TRY(fdt_property_string(fdt, "type", "filesystem"));
-		TRY(fdt_property_string(fdt, "compression", "none"));
-		TRY(fdt_property_u32(fdt, "data-size", (uint32_t)ci->size));
-		TRY(fdt_property_u32(fdt, "data-position", 0));
-		TRY(fdt_property_string(fdt, "slotflip,component", ci->in->component));
-		TRY(fdt_property_string(fdt, "slotflip,version", ci->in->version));
-		TRY(fdt_property_u32(fdt, "slotflip,security-version", ci->in->security_version));
-		if (ci->in->base_version)
-			TRY(fdt_property_string(fdt, "slotflip,base-version", ci->in->base_version));
-		if (ci->n_requires)
-			TRY(fdt_property(fdt, "slotflip,requires", ci->requires, (int)ci->requires_len));
-		TRY(fdt_begin_node(fdt, "hash-1"));
-		TRY(fdt_property(fdt, "value", zero, SHA256_LEN));
-		TRY(fdt_property_string(fdt, "algo", "sha256"));
-		TRY(fdt_end_node(fdt));
-		TRY(fdt_end_node(fdt));
-	}
-	TRY(fdt_end_node(fdt));
 	TRY(fdt_begin_node(fdt, "configurations"));
 	TRY(fdt_property_string(fdt, "default", CONF_NAME));
 	TRY(fdt_begin_node(fdt, CONF_NAME));
-	TRY(fdt_property_string(fdt, "description", o->board));
-	TRY(fdt_property_string(fdt, "compatible", o->board));
-	TRY(prop_list(fdt, "loadables", names, o->n_images));
+	TRY(fdt_property_string(fdt, "description", c->o->board));
+	TRY(fdt_property_string(fdt, "compatible", c->o->board));
+	TRY(prop_list(fdt, "loadables", names, c->o->n_images));
 	TRY(fdt_begin_node(fdt, "signature-1"));
 	TRY(fdt_property_u32(fdt, "timestamp", now));
 	TRY(fdt_property_string(fdt, "signer-name", "slotflip"));
@@ -298,16 +291,34 @@ static int build_header(struct create_ctx *c, void *fdt, int size)
 	TRY(fdt_property_string(fdt, "key-name-hint", c->key_name));
 	TRY(fdt_property_string(fdt, "sign-images", "loadables"));
 	TRY(prop_list(fdt, "hashed-nodes", hashed, n_hashed));
-	TRY(fdt_property(fdt, "hashed-strings", zero, 8));
-	TRY(fdt_property(fdt, "value", zero, (int)c->sig_len));
+	TRY(fdt_property(fdt, "hashed-strings", zeros, 8));
+	TRY(fdt_property(fdt, "value", zeros, (int)c->sig_len));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_end_node(fdt));
-	TRY(fdt_end_node(fdt));
-	TRY(fdt_end_node(fdt));
-	TRY(fdt_finish(fdt));
-#undef TRY
-	return 0;
+	return fdt_end_node(fdt);
 }
+
+/* The whole header with zeroed placeholders; fdt_sw errors are returned as is. */
+static int build_header(struct create_ctx *c, void *fdt, int size)
+{
+	uint32_t now = (uint32_t)time(NULL);
+
+	TRY(fdt_create(fdt, size));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_string(fdt, "description", "slotflip bundle"));
+	TRY(fdt_property_u32(fdt, "timestamp", now));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_begin_node(fdt, "images"));
+	for (unsigned int i = 0; i < c->o->n_images; i++)
+		TRY(build_image(fdt, &c->img[i]));
+	TRY(fdt_end_node(fdt));
+	TRY(build_config(fdt, c, now));
+	TRY(fdt_end_node(fdt));
+	return fdt_finish(fdt);
+}
+
+#undef TRY
 
 static int make_header(struct create_ctx *c, struct sf_err *err)
 {

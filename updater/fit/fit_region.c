@@ -53,121 +53,173 @@ static int region_add(struct region_acc *acc, size_t offset, size_t size)
 	return 0;
 }
 
+/*
+ * The walk of U-Boot's fdt_find_regions(): @want is 2 inside a listed node
+ * (its properties and subnodes' tags are included), 1 in the direct subnode
+ * of such a node (only its begin and end tags), 0 elsewhere.
+ */
+struct region_walk {
+	const void *fit;
+	const char *const *inc;
+	unsigned int n_inc;
+	int depth;
+	int want;
+	int stack[FIT_MAX_DEPTH]; /* want of the parent, per depth */
+	size_t plen[FIT_MAX_DEPTH]; /* path length with the node of each depth */
+	char path[FIT_PATH_MAX];
+	uint32_t *names_end;
+};
+
+static int region_prop(struct region_walk *w, int offset, int *include, struct sf_err *err)
+{
+	const struct fdt_property *prop;
+	const char *name;
+	uint32_t nameoff;
+
+	*include = w->want >= 2;
+	prop = fdt_get_property_by_offset(w->fit, offset, NULL);
+	if (!prop)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: bad property");
+	nameoff = fdt32_to_cpu(prop->nameoff);
+	name = fdt_string(w->fit, (int)nameoff);
+	if (!name)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: bad property name");
+	if (in_list(name, excluded_props, sizeof(excluded_props) / sizeof(excluded_props[0])))
+		*include = 0;
+	/* nameoff and the name lie inside the strings block: no overflow */
+	if (*include && *w->names_end < nameoff + strlen(name) + 1)
+		*w->names_end = (uint32_t)(nameoff + strlen(name) + 1);
+	return 0;
+}
+
+static int region_begin_node(struct region_walk *w, int offset, int *include, int *stop_at, struct sf_err *err)
+{
+	const char *name;
+	size_t end;
+	int len;
+
+	if (++w->depth >= FIT_MAX_DEPTH)
+		return sf_fail(err, SF_EVERIFY, "nodes are nested deeper than %d levels", FIT_MAX_DEPTH);
+	name = fdt_get_name(w->fit, offset, &len);
+	if (!name || len < 0)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: bad node name");
+	if (!w->depth && len)
+		return sf_fail(err, SF_EVERIFY, "root node has a name");
+	/* the root is "/", its children "/name", deeper nodes add "/name" */
+	end = w->depth ? w->plen[w->depth - 1] : 0;
+	/* end < sizeof(path) always holds, so subtract: room for "/", name, NUL */
+	if ((size_t)len + 2 > sizeof(w->path) - end)
+		return sf_fail(err, SF_EVERIFY, "node path too long");
+	if (w->depth != 1)
+		w->path[end++] = '/';
+	memcpy(w->path + end, name, (size_t)len);
+	end += (size_t)len;
+	w->path[end] = '\0';
+	w->plen[w->depth] = end;
+
+	w->stack[w->depth] = w->want;
+	if (w->want == 1)
+		*stop_at = offset;
+	if (in_list(w->path, w->inc, w->n_inc))
+		w->want = 2;
+	else if (w->want)
+		w->want--;
+	else
+		*stop_at = offset;
+	*include = w->want;
+	return 0;
+}
+
+static int region_end_node(struct region_walk *w, int *include, bool *expect_end, struct sf_err *err)
+{
+	if (w->depth < 0)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: unbalanced end of node");
+	*include = w->want;
+	w->want = w->stack[w->depth--];
+	if (w->depth >= 0)
+		w->path[w->plen[w->depth]] = '\0';
+	else
+		*expect_end = true;
+	return 0;
+}
+
 int fit_regions(const void *fit, const char *const inc[], unsigned int n_inc,
 		int (*emit)(void *priv, size_t offset, size_t size), void *priv, uint32_t *names_end,
 		struct sf_err *err)
 {
 	struct region_acc acc = { .emit = emit, .priv = priv };
 	size_t base = fdt_off_dt_struct(fit);
-	int stack[FIT_MAX_DEPTH];
-	size_t plen[FIT_MAX_DEPTH];
-	char path[FIT_PATH_MAX];
-	int nextoffset = 0, start = -1, depth = -1, want = 0, ret;
+	int nextoffset = 0, start = -1, ret;
+	struct region_walk *w;
 	bool expect_end = false;
 	uint32_t tag;
 
 	*names_end = 0;
-	path[0] = '\0';
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "finding the signed regions");
+	*w = (struct region_walk){ .fit = fit, .inc = inc, .n_inc = n_inc, .depth = -1, .names_end = names_end };
 	do {
-		const struct fdt_property *prop;
-		const char *name;
-		int include = 0, stop_at, offset, len;
-		size_t end, nlen;
-		uint32_t nameoff;
+		int include = 0, stop_at, offset = nextoffset;
 
-		offset = nextoffset;
 		tag = fdt_next_tag(fit, offset, &nextoffset);
-		if (nextoffset < 0)
-			return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(nextoffset));
+		if (nextoffset < 0) {
+			ret = sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(nextoffset));
+			goto out;
+		}
+		/* by default a region that ends here ends after this tag */
 		stop_at = nextoffset;
-		if (expect_end && tag != FDT_END)
-			return sf_fail(err, SF_EVERIFY, "header has more than one root node");
-
+		if (expect_end && tag != FDT_END) {
+			ret = sf_fail(err, SF_EVERIFY, "header has more than one root node");
+			goto out;
+		}
 		switch (tag) {
 		case FDT_PROP:
-			include = want >= 2;
 			stop_at = offset;
-			prop = fdt_get_property_by_offset(fit, offset, NULL);
-			if (!prop)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: bad property");
-			nameoff = fdt32_to_cpu(prop->nameoff);
-			name = fdt_string(fit, (int)nameoff);
-			if (!name)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: bad property name");
-			if (in_list(name, excluded_props, sizeof(excluded_props) / sizeof(excluded_props[0])))
-				include = 0;
-			if (include && *names_end < nameoff + strlen(name) + 1)
-				*names_end = (uint32_t)(nameoff + strlen(name) + 1);
+			ret = region_prop(w, offset, &include, err);
 			break;
 		case FDT_NOP:
-			include = want >= 2;
+			include = w->want >= 2;
 			stop_at = offset;
+			ret = 0;
 			break;
 		case FDT_BEGIN_NODE:
-			if (++depth >= FIT_MAX_DEPTH)
-				return sf_fail(err, SF_EVERIFY, "nodes are nested deeper than %d levels", FIT_MAX_DEPTH);
-			name = fdt_get_name(fit, offset, &len);
-			if (!name || len < 0)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: bad node name");
-			if (!depth && len)
-				return sf_fail(err, SF_EVERIFY, "root node has a name");
-			/* the root is "/", every other node adds "/name" ("/" + name) */
-			end = depth ? plen[depth - 1] : 0;
-			nlen = (size_t)len;
-			/* end < sizeof(path) always holds, so subtract: room for "/", name, NUL */
-			if (nlen + 2 > sizeof(path) - end)
-				return sf_fail(err, SF_EVERIFY, "node path too long");
-			if (depth != 1)
-				path[end++] = '/';
-			memcpy(path + end, name, nlen);
-			end += nlen;
-			path[end] = '\0';
-			plen[depth] = end;
-			stack[depth] = want;
-			if (want == 1)
-				stop_at = offset;
-			if (in_list(path, inc, n_inc))
-				want = 2;
-			else if (want)
-				want--;
-			else
-				stop_at = offset;
-			include = want;
+			ret = region_begin_node(w, offset, &include, &stop_at, err);
 			break;
 		case FDT_END_NODE:
-			if (depth < 0)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: unbalanced end of node");
-			include = want;
-			want = stack[depth--];
-			if (depth >= 0)
-				path[plen[depth]] = '\0';
-			if (depth == -1)
-				expect_end = true;
+			ret = region_end_node(w, &include, &expect_end, err);
 			break;
 		case FDT_END:
 			include = 1;
+			ret = 0;
 			break;
 		default:
-			return sf_fail(err, SF_EVERIFY, "header is malformed: unknown tag 0x%x", tag);
+			ret = sf_fail(err, SF_EVERIFY, "header is malformed: unknown tag 0x%x", tag);
+			break;
 		}
-
+		if (ret)
+			goto out;
 		if (include && start == -1)
 			start = offset;
 		if (!include && start != -1) {
 			ret = region_add(&acc, base + (size_t)start, (size_t)(stop_at - start));
 			if (ret)
-				return ret;
+				goto out;
 			start = -1;
 		}
 	} while (tag != FDT_END);
 
-	if (nextoffset < 0 || (uint32_t)nextoffset != fdt_size_dt_struct(fit))
-		return sf_fail(err, SF_EVERIFY, "header is malformed: data after FDT_END");
+	if ((uint32_t)nextoffset != fdt_size_dt_struct(fit)) {
+		ret = sf_fail(err, SF_EVERIFY, "header is malformed: data after FDT_END");
+		goto out;
+	}
 	/* the last region runs through the FDT_END tag */
 	ret = region_add(&acc, base + (size_t)start, (size_t)(nextoffset - start));
-	if (ret)
-		return ret;
-	return acc.emit(acc.priv, acc.offset, acc.size);
+	if (!ret)
+		ret = acc.emit(acc.priv, acc.offset, acc.size);
+out:
+	free(w);
+	return ret;
 }
 
 int fit_stringlist_valid(const char *data, int len)
@@ -214,19 +266,52 @@ int fit_get_string(const void *fit, int node, const char *prop, const char *what
 	return 0;
 }
 
-static char *inc_slot(struct fit_inc *inc)
+/* Appends a path; the callers keep within FIT_INC_MAX entries. */
+static void inc_add(struct fit_inc *inc, const char *a, const char *b, const char *c)
 {
-	return inc->buf[inc->n];
+	/* node names are shorter than FIT_NAME_MAX (fit_check_blob()): this fits */
+	snprintf(inc->buf[inc->n], FIT_INC_PATH_MAX, "%s%s%s", a, b, c);
+	inc->path[inc->n] = inc->buf[inc->n];
+	inc->n++;
 }
 
-int fit_config_inc(const void *fit, int conf, struct fit_inc *inc, struct sf_err *err)
+/* "/images/IMG" and its hash* subnodes; at most 1 + FIT_HASH_NODES_MAX entries. */
+static int inc_image(const void *fit, int images, const char *name, const char *conf_name, struct fit_inc *inc,
+		     struct sf_err *err)
 {
-	const char *conf_name, *loadables, *s;
-	int len, images, prop, n, i;
+	int img, sub, hashes = 0;
 
-	conf_name = fdt_get_name(fit, conf, NULL);
-	if (!conf_name)
-		return sf_fail(err, SF_EVERIFY, "header is malformed: bad configuration node");
+	img = fdt_subnode_offset(fit, images, name);
+	if (img < 0)
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' names image '%s', which is not in /images",
+			       conf_name, name);
+	inc_add(inc, "/images/", name, "");
+	fdt_for_each_subnode(sub, fit, img) {
+		const char *sname = fdt_get_name(fit, sub, NULL);
+
+		if (!sname)
+			return sf_fail(err, SF_EVERIFY, "header is malformed: bad node in image '%s'", name);
+		if (!strcmp(sname, "cipher"))
+			return sf_fail(err, SF_EVERIFY, "image '%s' is encrypted, which is not supported", name);
+		if (strncmp(sname, "hash", 4))
+			continue;
+		if (++hashes > FIT_HASH_NODES_MAX)
+			return sf_fail(err, SF_EVERIFY, "image '%s' has more than %d hash nodes", name,
+				       FIT_HASH_NODES_MAX);
+		inc_add(inc, inc->path[inc->n - hashes], "/", sname);
+	}
+	if (sub < 0 && sub != -FDT_ERR_NOTFOUND)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
+	if (!hashes)
+		return sf_fail(err, SF_EVERIFY, "image '%s' has no hash node", name);
+	return 0;
+}
+
+/* Only description, compatible and loadables: anything else might name images. */
+static int check_config_props(const void *fit, int conf, const char *conf_name, struct sf_err *err)
+{
+	int prop;
+
 	fdt_for_each_property_offset(prop, fit, conf) {
 		char shown[FIT_NAME_MAX];
 		const char *pname;
@@ -239,12 +324,27 @@ int fit_config_inc(const void *fit, int conf, struct fit_inc *inc, struct sf_err
 				       "configuration '%s': property '%s' is not supported (images must be listed in loadables only)",
 				       conf_name, fit_sanitize(shown, sizeof(shown), pname, strlen(pname)));
 	}
+	return 0;
+}
+
+int fit_config_inc(const void *fit, int conf, struct fit_inc *inc, struct sf_err *err)
+{
+	const char *conf_name, *loadables, *s;
+	int len, images, n, i, ret;
+
+	conf_name = fdt_get_name(fit, conf, NULL);
+	if (!conf_name)
+		return sf_fail(err, SF_EVERIFY, "header is malformed: bad configuration node");
+	ret = check_config_props(fit, conf, conf_name, err);
+	if (ret)
+		return ret;
 	loadables = fdt_getprop(fit, conf, "loadables", &len);
 	if (!loadables)
 		return sf_fail(err, SF_EVERIFY, "configuration '%s' has no loadables", conf_name);
 	n = fit_stringlist_valid(loadables, len);
 	if (n < 0)
 		return sf_fail(err, SF_EVERIFY, "configuration '%s': loadables is not a list of names", conf_name);
+	/* refused before any further work */
 	if (n > CONFIG_MAX_BUNDLE_IMAGES)
 		return sf_fail(err, SF_EVERIFY, "configuration '%s' lists %d images, at most %d are supported",
 			       conf_name, n, CONFIG_MAX_BUNDLE_IMAGES);
@@ -253,19 +353,11 @@ int fit_config_inc(const void *fit, int conf, struct fit_inc *inc, struct sf_err
 		return sf_fail(err, SF_EVERIFY, "the header has no /images node");
 
 	inc->n = 0;
-	strcpy(inc_slot(inc), "/");
-	inc->path[inc->n] = inc->buf[inc->n];
-	inc->n++;
-	/* node names are shorter than FIT_NAME_MAX (fit_check_blob()): these fit */
-	snprintf(inc_slot(inc), FIT_INC_PATH_MAX, "/configurations/%s", conf_name);
-	inc->path[inc->n] = inc->buf[inc->n];
-	inc->n++;
-
+	inc_add(inc, "/", "", "");
+	inc_add(inc, "/configurations/", conf_name, "");
 	for (s = loadables, i = 0; i < n; s += strlen(s) + 1, i++) {
-		const char *t = loadables;
-		int img, sub, hashes = 0;
-
 		char shown[FIT_NAME_MAX];
+		const char *t = loadables;
 
 		if (!fit_name_valid(s, strlen(s)))
 			return sf_fail(err, SF_EVERIFY, "configuration '%s': loadables entry '%s' is not a node name",
@@ -273,33 +365,9 @@ int fit_config_inc(const void *fit, int conf, struct fit_inc *inc, struct sf_err
 		for (int j = 0; j < i; j++, t += strlen(t) + 1)
 			if (!strcmp(s, t))
 				return sf_fail(err, SF_EVERIFY, "configuration '%s' lists image '%s' twice", conf_name, s);
-		img = fdt_subnode_offset(fit, images, s);
-		if (img < 0)
-			return sf_fail(err, SF_EVERIFY, "configuration '%s' names image '%s', which is not in /images",
-				       conf_name, s);
-		snprintf(inc_slot(inc), FIT_INC_PATH_MAX, "/images/%s", s);
-		inc->path[inc->n] = inc->buf[inc->n];
-		inc->n++;
-		fdt_for_each_subnode(sub, fit, img) {
-			const char *sname = fdt_get_name(fit, sub, NULL);
-
-			if (!sname)
-				return sf_fail(err, SF_EVERIFY, "header is malformed: bad node in image '%s'", s);
-			if (!strcmp(sname, "cipher"))
-				return sf_fail(err, SF_EVERIFY, "image '%s' is encrypted, which is not supported", s);
-			if (strncmp(sname, "hash", 4))
-				continue;
-			if (++hashes > FIT_HASH_NODES_MAX)
-				return sf_fail(err, SF_EVERIFY, "image '%s' has more than %d hash nodes", s,
-					       FIT_HASH_NODES_MAX);
-			snprintf(inc_slot(inc), FIT_INC_PATH_MAX, "/images/%s/%s", s, sname);
-			inc->path[inc->n] = inc->buf[inc->n];
-			inc->n++;
-		}
-		if (sub < 0 && sub != -FDT_ERR_NOTFOUND)
-			return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
-		if (!hashes)
-			return sf_fail(err, SF_EVERIFY, "image '%s' has no hash node", s);
+		ret = inc_image(fit, images, s, conf_name, inc, err);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

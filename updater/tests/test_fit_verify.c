@@ -410,6 +410,15 @@ static void test_structure(void)
 	fb_tree_free(t);
 	refused(blob, size, "node '/images/web/kit' has an invalid name", "'/' in a node name");
 
+}
+
+/* The configuration decides the signed set: what it may and may not name. */
+static void test_configuration(void)
+{
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
+
 	t = fb_bundle(one, 1, &dev);
 	fb_prop_str(t, "/configurations", "default", "conf-9");
 	blob = signed_tree(t, &dev, std_inc, 4, &size);
@@ -823,6 +832,7 @@ int main(void)
 	test_keys();
 	test_hashed_nodes();
 	test_structure();
+	test_configuration();
 	test_hashed_strings();
 	test_external_data();
 	test_metadata();
