@@ -23,6 +23,12 @@ int sf_init(const struct sf_ctx *ctx, const struct sf_factory *factory, unsigned
 			      ctx->sys->env_config);
 		goto out;
 	}
+	if (ret == -EBADMSG) {
+		ret = sf_fail(err, SF_ECONFIG,
+			      "the environment (%s) is not valid but not blank either: check fw_env.config; init only sets up an erased (all 0x00 or 0xff) one",
+			      ctx->sys->env_config);
+		goto out;
+	}
 	if (ret != -ENODATA) {
 		ret = sf_fail_errno(err, SF_EIO, ret, "cannot read the environment (%s)", ctx->sys->env_config);
 		goto out;

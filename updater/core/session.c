@@ -13,6 +13,10 @@ int sf_load(const struct sf_ctx *ctx, struct sf_session *s, struct sf_err *err)
 		return sf_fail(err, SF_ECONFIG,
 			       "the environment (%s) has no valid copy; on a factory-fresh device run 'slotflip init'",
 			       ctx->sys->env_config);
+	if (ret == -EBADMSG)
+		return sf_fail(err, SF_ECONFIG,
+			       "the environment (%s) has no valid copy but holds data: its offsets or size may be wrong, or both copies are damaged; slotflip will not overwrite it",
+			       ctx->sys->env_config);
 	if (ret)
 		return sf_fail_errno(err, SF_EIO, ret, "cannot read the environment (%s)", ctx->sys->env_config);
 	return state_from_env(&s->st, &s->env, ctx->sys->names, ctx->sys->n, err);

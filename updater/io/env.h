@@ -21,9 +21,11 @@
 /**
  * struct env_ops - environment back-end
  * @load:  read the current sf_* variables into @out.
- *         Return: 0; -ENODATA when no copy of the environment is valid (a
- *         factory-fresh env: only `init` may proceed); other -errno when it
- *         cannot be read.
+ *         Return: 0; -ENODATA when no copy is valid and both are blank (all
+ *         0x00 or all 0xff: a factory-fresh env, only `init` may proceed);
+ *         -EBADMSG when no copy is valid but the area holds data (wrong
+ *         configuration or both copies damaged: nothing may write it); other
+ *         -errno when it cannot be read.
  * @store: make @vars the complete sf_* set, in one atomic store, and check it
  *         by reading it back. Works on a factory-fresh env too (that is `init`).
  *         Return: 0 once the new set is durable and read back, -errno otherwise.
@@ -41,7 +43,11 @@ struct env_uboot;
  * @config: an fw_env.config file
  * @err:    failure reason
  *
- * Return: 0, or -SF_ECONFIG when the configuration cannot be read.
+ * The configuration is checked first (env_config_check()): two copies of one
+ * size, on devices that exist and hold them.
+ *
+ * Return: 0, or -SF_ECONFIG when the configuration cannot be read or fails
+ * those checks.
  */
 int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
 	__attribute__((warn_unused_result));

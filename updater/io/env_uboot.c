@@ -12,8 +12,12 @@
 
 #include <libuboot.h>
 
+#include "io/env_config.h"
+#include "io/env_image.h"
+
 struct env_uboot {
 	struct uboot_ctx *ctx;
+	struct env_config cfg;
 };
 
 int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
@@ -24,6 +28,11 @@ int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *er
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "environment");
+	ret = env_config_check(config, &e->cfg, err);
+	if (ret) {
+		free(e);
+		return ret;
+	}
 	ret = libuboot_initialize(&e->ctx, NULL);
 	if (ret < 0) {
 		free(e);
@@ -71,6 +80,29 @@ static int collect(struct uboot_ctx *ctx, struct kv *out)
 	return 0;
 }
 
+/*
+ * No copy is valid: factory-fresh (both copies blank, -ENODATA) or not
+ * (-EBADMSG: data is there, so the configuration is wrong or both copies are
+ * damaged; nothing may overwrite it).
+ */
+static int diagnose_invalid(const struct env_uboot *e)
+{
+	uint8_t *buf = malloc(e->cfg.dev[0].size);
+	int ret = -ENODATA;
+
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < e->cfg.n && ret == -ENODATA; i++) {
+		size_t got;
+
+		if (env_config_read_copy(&e->cfg, i, buf, &got) || got < e->cfg.dev[i].size ||
+		    !env_copy_blank(buf, got))
+			ret = -EBADMSG;
+	}
+	free(buf);
+	return ret;
+}
+
 static int uboot_load(void *priv, struct kv *out)
 {
 	struct env_uboot *e = priv;
@@ -79,7 +111,7 @@ static int uboot_load(void *priv, struct kv *out)
 	ret = libuboot_open(e->ctx);
 	if (ret < 0) {
 		libuboot_close(e->ctx);
-		return ret == -ENODATA ? -ENODATA : (ret < 0 ? ret : -EIO);
+		return ret == -ENODATA ? diagnose_invalid(e) : ret;
 	}
 	ret = collect(e->ctx, out);
 	libuboot_close(e->ctx);
@@ -126,6 +158,7 @@ static int uboot_store(void *priv, const struct kv *vars)
 	if (!check)
 		return -ENOMEM;
 	ret = libuboot_open(e->ctx);
+	/* a store on an env without a valid copy only ever comes from init, which checked it is blank */
 	if (ret < 0 && ret != -ENODATA)
 		goto out;
 	ret = apply(e->ctx, vars);

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The env corruption matrix: each of the two copies of a redundant environment
+ * in each of 7 states — 49 combinations. Our reader (io/env_image) must pick the
+ * same copy as libubootenv's fw_printenv, and refuse exactly when it refuses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/env_image.h"
+#include "tap.h"
+
+#define SIZE 0x4000
+
+enum st { ST_OLD, ST_NEW, ST_BADCRC, ST_ZERO, ST_ERASED, ST_TRUNC, ST_WRAP, ST_COUNT };
+static const char *const st_name[] = { "valid old", "valid new", "bad CRC", "zeroed", "erased 0xff",
+				       "truncated", "flags wrapped" };
+
+static char dir[64];
+
+/* Write copy @idx in state @s; return the bytes written. */
+static size_t write_copy(int idx, enum st s)
+{
+	static const char old[] = "sf_webkit_active=a\0sf_webkit_floor=3\0gen=old\0";
+	static const char new_[] = "sf_webkit_active=b\0sf_webkit_floor=5\0gen=new\0";
+	static const char wrap[] = "sf_webkit_active=a\0sf_webkit_floor=7\0gen=wrapped\0";
+	static uint8_t buf[SIZE];
+	size_t len = SIZE;
+	char path[96];
+	FILE *f;
+
+	switch (s) {
+	case ST_OLD:
+		env_make_copy(buf, SIZE, 254, old, sizeof(old));
+		break;
+	case ST_NEW:
+		env_make_copy(buf, SIZE, 255, new_, sizeof(new_));
+		break;
+	case ST_BADCRC:
+		env_make_copy(buf, SIZE, 255, new_, sizeof(new_));
+		buf[20] ^= 0x01;
+		break;
+	case ST_ZERO:
+		memset(buf, 0, SIZE);
+		break;
+	case ST_ERASED:
+		memset(buf, 0xff, SIZE);
+		break;
+	case ST_TRUNC:
+		env_make_copy(buf, SIZE, 254, old, sizeof(old));
+		len = SIZE / 2;
+		break;
+	case ST_WRAP:
+		env_make_copy(buf, SIZE, 0, wrap, sizeof(wrap));
+		break;
+	default:
+		abort();
+	}
+	snprintf(path, sizeof(path), "%s/copy%d", dir, idx);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		abort();
+	return len;
+}
+
+static size_t read_copy(int idx, uint8_t *buf)
+{
+	char path[96];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/copy%d", dir, idx);
+	f = fopen(path, "rb");
+	if (!f)
+		abort();
+	n = fread(buf, 1, SIZE, f);
+	fclose(f);
+	return n;
+}
+
+static int collect(void *priv, const char *name, const char *value)
+{
+	char *out = priv;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 4096 - len, "%s=%s\n", name, value);
+	return 0;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the lines of @text in place (fw_printenv prints variables sorted). */
+static void sort_lines(char *text)
+{
+	char copy[4096], *lines[64];
+	size_t n = 0, len = 0;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *l = strtok(copy, "\n"); l && n < 64; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	qsort(lines, n, sizeof(lines[0]), line_cmp);
+	text[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, 4096 - len, "%s\n", lines[i]);
+}
+
+/* fw_printenv's output and status. */
+static int fw_printenv(char *out, size_t size)
+{
+	char cmd[256];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "fw_printenv -c %s/fw_env.config 2>/dev/null", dir);
+	p = popen(cmd, "r");
+	if (!p)
+		abort();
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+int main(void)
+{
+	static uint8_t c0[SIZE], c1[SIZE];
+	char cfg[96], ours[4096], theirs[4096];
+	unsigned int agree = 0, refused = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "/tmp/sf-envmatrix-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(cfg, sizeof(cfg), "%s/fw_env.config", dir);
+	f = fopen(cfg, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "%s/copy0 0x0 0x%x\n%s/copy1 0x0 0x%x\n", dir, SIZE, dir, SIZE);
+	fclose(f);
+
+	for (int a = 0; a < ST_COUNT; a++)
+		for (int b = 0; b < ST_COUNT; b++) {
+			size_t l0, l1;
+			int cur, rc;
+
+			write_copy(0, (enum st)a);
+			write_copy(1, (enum st)b);
+			l0 = read_copy(0, c0);
+			l1 = read_copy(1, c1);
+			cur = env_choose(c0, l0, c1, l1, SIZE);
+			ours[0] = '\0';
+			if (cur >= 0 && env_walk(cur ? c1 : c0, SIZE, collect, ours))
+				cur = -1;
+			sort_lines(ours);
+			rc = fw_printenv(theirs, sizeof(theirs));
+			if (cur < 0) {
+				ok(rc != 0, "%s / %s: unreadable (%s), fw_printenv refuses too", st_name[a], st_name[b],
+				   cur == -EIO ? "a copy is short" : "no valid copy");
+				refused++;
+			} else {
+				ok(rc == 0 && !strcmp(ours, theirs), "%s / %s: copy %d, as fw_printenv", st_name[a],
+				   st_name[b], cur + 1);
+				if (rc || strcmp(ours, theirs))
+					tap_diag("ours:\n%s# fw_printenv (status %d):\n%s", ours, rc, theirs);
+			}
+			agree++;
+		}
+	tap_diag("%u combinations, %u without a valid copy", agree, refused);
+	is_int(agree, 49, "all 49 combinations compared");
+	{
+		char cmd[96];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			tap_diag("cleanup failed");
+	}
+	return tap_done();
+}
