@@ -29,12 +29,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FACTORY = {
-    'sf_rootfs_active': 'a', 'sf_rootfs_trial': '', 'sf_rootfs_tries': '', 'sf_rootfs_bad': '',
-    'sf_rootfs_floor': '1', 'sf_rootfs_a_ver': '1.0', 'sf_rootfs_a_sv': '1', 'sf_rootfs_b_ver': '',
-    'sf_webkit_active': 'a', 'sf_webkit_trial': '', 'sf_webkit_tries': '', 'sf_webkit_bad': '',
-    'sf_webkit_floor': '3', 'sf_webkit_a_ver': '26.3', 'sf_webkit_a_sv': '3', 'sf_webkit_b_ver': '',
-}
+# the environment test-images/build.sh writes (slotflip init --factory ...);
+# every sf_* variable of both components, "" = absent
+FACTORY = {}
+for _c, _floor, _ver in (('rootfs', '1', '1.0'), ('webkit', '3', '26.3')):
+    FACTORY.update({'sf_%s_%s' % (_c, k): '' for k in
+                    ('trial', 'tries', 'bad', 'bad_why', 'b_ver', 'b_sv')})
+    FACTORY.update({'sf_%s_active' % _c: 'a', 'sf_%s_floor' % _c: _floor,
+                    'sf_%s_a_ver' % _c: _ver, 'sf_%s_a_sv' % _c: _floor})
 
 
 def env(**kw):
@@ -97,7 +99,7 @@ SCENARIOS = [
          expect=[r'SF-TEST: install rootfs-1.1.fit', r'"phase": "write"', r'### power cut', r'### power on',
                  UB_BOOT_A, UP % ('1.0', 'a'), r'nothing pending', r'SF-TEST: done'],
          forbid=[UB_BOOT_B, r'install rootfs-1.1.fit exit'],
-         cut_mid_write=True,
+         cut_mid_write=True, env_unchanged=True,
          env=env()),
     dict(name='g', ctl='g-cut-env-store.sh',
          title='power cut between the env copy writes of U-Boot: old state, try spent again',
@@ -115,6 +117,14 @@ SCENARIOS = [
                  r'slotflip: wrote env copy 1', r'### power cut', r'### power on', UB_TRIAL % (2, 1),
                  UP % ('1.1', 'b'), r'committed 1 component', r'SF-TEST: done'],
          env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2')),
+    dict(name='i', ctl='i-soft-patch-at-boot.sh',
+         title='userspace patch armed, then a real boot: the boot-check commits it',
+         bundles=['webkit-26.3a.fit'], timeout=60,
+         expect=[r'install webkit-26.3a.fit exit 0', r'SF-TEST: reboot', UB_BOOT_A, UP % ('1.0', 'a'),
+                 r"webkit selftest: health 'ok'", r'committed 1 component', r'SF: boot-check exit 0',
+                 r'SF: webkit 26.3 \(a\) started', SERVING % r'26\.3 \(a\)', r'SF-TEST: done'],
+         forbid=[r'slotflip: rootfs: trial'],
+         env=env(webkit_active='b', webkit_b_ver='26.3 (a)', webkit_b_sv='4')),
     dict(name='h', ctl='h-remove-patch.sh', title='removal of a committed userspace patch, soft restart',
          bundles=['webkit-26.3a.fit'], timeout=60,
          expect=[r'install webkit-26.3a.fit exit 0', r'SF-TEST: activate exit 0', SERVING % r'26\.3 \(a\)',
@@ -170,7 +180,7 @@ def prepare(out, lay, s):
     subprocess.run(['tar', '-cf', tar, '-C', os.path.join(out, 'bundles')] + s['bundles'], check=True)
     with open(tar, 'rb') as f:
         put(img, lay['P%d_OFFSET' % lay['PAYLOAD_PART']], f.read())
-    with open(os.path.join(HERE, 'ctl', s['ctl']), 'rb') as f:
+    with open(os.path.join(HERE, 'ctl', s['ctl']), 'rb') as f:  # an absolute ctl path stays as is
         ctl = f.read()
     if len(ctl) >= 65536:
         raise SystemExit('%s: control script too large' % s['ctl'])
@@ -240,6 +250,13 @@ def run_one(out, lay, s, demo):
     for k, v in s['env'].items():
         if got.get(k, '') != v:
             bad.append('env %s = %r, want %r' % (k, got.get(k, ''), v))
+    for k in sorted(set(got) - set(s['env'])):
+        if k.startswith('sf_'):
+            bad.append('env %s = %r is unexpected' % (k, got[k]))
+    if s.get('env_unchanged'):
+        before, _ = read_env(os.path.join(out, 'fw_env.host.config'))
+        if before != got:
+            bad.append('env changed: %s -> %s' % (before, got))
     boots = sum(1 for line in lines if re.search(r'SF: rootfs .* up', line))
     return s, bad, took, boots, run
 
