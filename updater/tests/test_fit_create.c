@@ -17,6 +17,7 @@
 #include "fit/fit.h"
 #include "fit/fit_create.h"
 #include "fit/keyring.h"
+#include "sf_kconfig.h"
 #include "tap.h"
 #include "tests/support/fitbuild.h"
 
@@ -287,6 +288,18 @@ int main(void)
 	char cmd[1024];
 	int ret;
 
+	if (!IS_ENABLED(CONFIG_BUNDLE_CREATE)) {
+		struct fit_create_opts o = { 0 };
+
+		ok(fit_create(&o, &err) == -SF_EUSAGE && strstr(err.msg, "without bundle creation"),
+		   "without CONFIG_BUNDLE_CREATE fit_create refuses: %s", err.msg);
+		return tap_done();
+	}
+	if (!IS_ENABLED(CONFIG_SIG_RSA) || !IS_ENABLED(CONFIG_SIG_ECDSA)) {
+		/* the fixtures use both algorithms; test_keyring checks the refusal */
+		tap_diag("skipped: needs CONFIG_SIG_RSA and CONFIG_SIG_ECDSA");
+		return tap_done();
+	}
 	dir = fb_tmpdir();
 	fb_key_gen(&dev, "dev", FB_RSA2048);
 	fb_key_gen(&ec, "ec", FB_EC256);

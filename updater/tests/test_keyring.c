@@ -15,6 +15,7 @@
 #include <mbedtls/pk.h>
 
 #include "fit/keyring.h"
+#include "sf_kconfig.h"
 #include "tap.h"
 #include "tests/support/fitbuild.h"
 
@@ -221,6 +222,19 @@ static void test_verify(const struct fb_key *dev, const struct fb_key *ec)
 	keyring_free(NULL);
 }
 
+/* A configuration without one of the algorithms refuses its keys up front. */
+static void test_algorithm_not_built_in(const struct fb_key *dev, const struct fb_key *ec)
+{
+	mkdir(sub("rsa"), 0755);
+	fb_key_write_public(dev, sub("rsa"));
+	mkdir(sub("ec"), 0755);
+	fb_key_write_public(ec, sub("ec"));
+	if (!IS_ENABLED(CONFIG_SIG_RSA))
+		load_fails(sub("rsa"), SF_ECONFIG, "RSA support is not built in", "RSA key without CONFIG_SIG_RSA");
+	if (!IS_ENABLED(CONFIG_SIG_ECDSA))
+		load_fails(sub("ec"), SF_ECONFIG, "ECDSA support is not built in", "EC key without CONFIG_SIG_ECDSA");
+}
+
 int main(void)
 {
 	struct fb_key dev, ec;
@@ -228,8 +242,13 @@ int main(void)
 	dir = fb_tmpdir();
 	fb_key_gen(&dev, "dev", FB_RSA2048);
 	fb_key_gen(&ec, "ec", FB_EC256);
+	if (!IS_ENABLED(CONFIG_SIG_RSA) || !IS_ENABLED(CONFIG_SIG_ECDSA)) {
+		test_algorithm_not_built_in(&dev, &ec);
+		goto out;
+	}
 	test_folders(&dev);
 	test_verify(&dev, &ec);
+out:
 	fb_key_free(&dev);
 	fb_key_free(&ec);
 	fb_rmtree(dir);
