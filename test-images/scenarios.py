@@ -135,7 +135,7 @@ SCENARIOS = [
 ]
 
 DEMO_LINES = re.compile(r'slotflip|SF[:-]|Kernel panic|softdog|### |webkit|committed|fell back|removed|'
-                        r'nothing pending|^\s*(rootfs|webkit|board)\b|^\s+slot ')
+                        r'nothing pending|^(rootfs|webkit|board)\b|^\s+slot |^U-Boot 20')
 
 
 def layout(out):
@@ -234,7 +234,8 @@ def run_one(out, lay, s, demo):
         print('\n=== scenario %s: %s' % (s['name'], s['title']), flush=True)
         p = subprocess.Popen(args + ['--'] + qemu_cmd(out, img), stdout=subprocess.PIPE, text=True)
         for line in p.stdout:
-            if DEMO_LINES.search(line) and 'Info: input data size' not in line:
+            text = line.split('] ', 1)[-1]
+            if DEMO_LINES.search(text) and 'Info: input data size' not in text:
                 print(line.rstrip(), flush=True)
         rc = p.wait()
     else:
