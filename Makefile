@@ -31,13 +31,14 @@ endif
 
 CC := $(CROSS_COMPILE)gcc
 STRIP := $(CROSS_COMPILE)strip
+SF_ARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 SF_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -Iboot -MMD -MP
-SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto
+SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto -lpthread
 ifeq ($(SAN),1)
 SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SF_LDFLAGS += -fsanitize=address,undefined

@@ -7,12 +7,14 @@
 #include <mbedtls/sha256.h>
 
 #include "common/sha256_afalg.h"
+#include "common/sha256_cpu.h"
 #include "sf_kconfig.h"
 
 struct sha256 {
 	enum sha256_engine engine;
 	mbedtls_sha256_context mbed;
 	struct sha256_afalg *afalg;
+	struct sha256_cpu cpu;
 };
 
 static int mbed_start(struct sha256 *h)
@@ -29,6 +31,16 @@ int sha256_new(struct sha256 **out, enum sha256_engine engine)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	if ((engine == SHA256_ENGINE_AUTO || engine == SHA256_ENGINE_CPU) && sha256_cpu_usable()) {
+		h->engine = SHA256_ENGINE_CPU;
+		sha256_cpu_init(&h->cpu);
+		*out = h;
+		return 0;
+	}
+	if (engine == SHA256_ENGINE_CPU) {
+		ret = -ENOTSUP;
+		goto out;
+	}
 	if (engine != SHA256_ENGINE_MBEDTLS && IS_ENABLED(CONFIG_HASH_AFALG)) {
 		ret = sha256_afalg_open(&h->afalg);
 		if (!ret) {
@@ -54,6 +66,10 @@ out:
 
 int sha256_update(struct sha256 *h, const void *data, size_t len)
 {
+	if (h->engine == SHA256_ENGINE_CPU) {
+		sha256_cpu_update(&h->cpu, data, len);
+		return 0;
+	}
 	if (h->engine == SHA256_ENGINE_AFALG)
 		return sha256_afalg_update(h->afalg, data, len);
 	return mbedtls_sha256_update_ret(&h->mbed, data, len) ? -EIO : 0;
@@ -61,6 +77,11 @@ int sha256_update(struct sha256 *h, const void *data, size_t len)
 
 int sha256_final(struct sha256 *h, uint8_t digest[SHA256_LEN])
 {
+	if (h->engine == SHA256_ENGINE_CPU) {
+		sha256_cpu_final(&h->cpu, digest);
+		sha256_cpu_init(&h->cpu);
+		return 0;
+	}
 	if (h->engine == SHA256_ENGINE_AFALG)
 		return sha256_afalg_final(h->afalg, digest);
 	if (mbedtls_sha256_finish_ret(&h->mbed, digest))
@@ -75,14 +96,18 @@ void sha256_free(struct sha256 *h)
 		return;
 	if (h->engine == SHA256_ENGINE_AFALG)
 		sha256_afalg_close(h->afalg);
-	else
+	else if (h->engine == SHA256_ENGINE_MBEDTLS)
 		mbedtls_sha256_free(&h->mbed);
 	free(h);
 }
 
 const char *sha256_engine_name(const struct sha256 *h)
 {
-	return h->engine == SHA256_ENGINE_AFALG ? "afalg" : "mbedtls";
+	static const char *const names[] = {
+		[SHA256_ENGINE_MBEDTLS] = "mbedtls", [SHA256_ENGINE_AFALG] = "afalg", [SHA256_ENGINE_CPU] = "cpu"
+	};
+
+	return names[h->engine];
 }
 
 int sha256_buf(const void *data, size_t len, uint8_t digest[SHA256_LEN])

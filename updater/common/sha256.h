@@ -2,9 +2,10 @@
 /*
  * sha256 — streaming SHA-256 with a choice of engine.
  *
- * mbedTLS is always available. With CONFIG_HASH_AFALG the kernel's "sha256"
- * through an AF_ALG socket can be probed at run time; it uses the CPU's SHA
- * instructions where they exist. Both give the same digests (tested).
+ * mbedTLS is always available. With CONFIG_HASH_CPU, the CPU's own SHA
+ * instructions (x86 SHA extensions) are used when CPUID reports them; with
+ * CONFIG_HASH_AFALG, the kernel's "sha256" through an AF_ALG socket when the
+ * kernel offers it. All give the same digests (tested).
  */
 #ifndef SF_SHA256_H
 #define SF_SHA256_H
@@ -15,9 +16,10 @@
 #define SHA256_LEN 32
 
 enum sha256_engine {
-	SHA256_ENGINE_AUTO = 0,	  /* the fastest engine that works here */
+	SHA256_ENGINE_AUTO = 0, /* the fastest engine that works here: cpu, afalg, mbedtls */
 	SHA256_ENGINE_MBEDTLS,
 	SHA256_ENGINE_AFALG,
+	SHA256_ENGINE_CPU,
 };
 
 struct sha256;
@@ -25,7 +27,8 @@ struct sha256;
 /**
  * sha256_new() - start a digest
  * @out:    the new context
- * @engine: which engine; AUTO picks AF_ALG when built in and usable, else mbedTLS
+ * @engine: which engine; AUTO picks the CPU's instructions, else AF_ALG, else
+ *          mbedTLS, each when built in and usable
  *
  * Return: 0, -ENOMEM, or -ENOTSUP when @engine was asked for explicitly and is
  * not built in or not usable on this kernel.
@@ -49,7 +52,7 @@ int sha256_final(struct sha256 *h, uint8_t digest[SHA256_LEN]) __attribute__((wa
 /** sha256_free() - release a context; NULL is accepted */
 void sha256_free(struct sha256 *h);
 
-/** sha256_engine_name() - "mbedtls" or "afalg" for the engine a context uses */
+/** sha256_engine_name() - "mbedtls", "afalg" or "cpu": the engine a context uses */
 const char *sha256_engine_name(const struct sha256 *h);
 
 /**

@@ -7,11 +7,13 @@
  * written, synced, read back and matched its signed hash.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bundle.h"
 #include "core/core.h"
+#include "core/stream.h"
 #include "plan/plan.h"
 
 #define CHUNK ((size_t)CONFIG_IO_CHUNK_KIB * 1024)
@@ -25,10 +27,11 @@ struct install {
 	struct plan plan;
 	uint64_t slot_size[CONFIG_MAX_COMPONENTS][2];
 	void *header;
-	void *buf;
 	struct sha256 *hash;
 	size_t chunk;
 	uint64_t total, done;
+	const char *cur_comp;
+	uint64_t *sums[CONFIG_MAX_BUNDLE_IMAGES];
 };
 
 static void report(struct install *in, const char *phase, const char *comp, uint64_t done, uint64_t total)
@@ -89,115 +92,88 @@ static void sort_by_offset(struct install *in)
 	}
 }
 
-static int check_digest(struct install *in, const struct fit_image *img, const char *what)
+static void on_write(void *priv, uint64_t done)
 {
-	uint8_t digest[SHA256_LEN];
-	int ret;
+	struct install *in = priv;
 
-	ret = sha256_final(in->hash, digest);
-	if (ret)
-		return sf_fail_errno(in->err, SF_EIO, ret, "sha256");
-	if (memcmp(digest, img->sha256, SHA256_LEN))
-		return sf_fail(in->err, SF_EVERIFY, "image '%s' (%s): %s does not match its signed sha256", img->node,
-			       img->component, what);
-	return 0;
+	report(in, "write", in->cur_comp, in->done + done, in->total);
 }
 
-/* Stream one image into its slot, hashing exactly the bytes written, then sync. */
-static int write_image(struct install *in, const struct plan_item *it)
+static void on_readback(void *priv, uint64_t done)
 {
+	struct install *in = priv;
+
+	report(in, "readback", in->cur_comp, in->done + done, in->total);
+}
+
+/* The stream job of plan item @k; "slot b of webkit (/dev/x)" goes to @what. */
+static void job_of(struct install *in, unsigned int k, struct stream_job *job, char *what, size_t len)
+{
+	const struct plan_item *it = &in->plan.item[k];
 	const struct fit_image *img = &in->bundle.image[it->image];
 	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
-	const struct slot_ops *ops = in->ctx->slot;
-	const char *path = sc->slot[it->slot];
-	uint64_t off = 0;
-	void *h = NULL;
+
+	snprintf(what, len, "slot %s of %s (%s)", slot_name(it->slot), sc->name, sc->slot[it->slot]);
+	*job = (struct stream_job){ .src = in->src, .size = img->data_size, .chunk = in->chunk,
+				    .ops = in->ctx->slot, .hash = in->hash, .what = what, .priv = in };
+	in->cur_comp = sc->name;
+}
+
+/* Stream image @k into its slot, hashing exactly the bytes written, then sync. */
+static int write_image(struct install *in, unsigned int k)
+{
+	const struct fit_image *img = &in->bundle.image[in->plan.item[k].image];
+	const struct sysconf_comp *sc = &in->ctx->sys->c[in->plan.item[k].comp];
+	uint8_t digest[SHA256_LEN];
+	struct stream_job job;
+	char what[SYSCONF_PATH_MAX + 64];
 	int ret, cret;
 
+	job_of(in, k, &job, what, sizeof(what));
+	job.progress = on_write;
+	in->sums[k] = calloc(stream_chunks(&job) + 1, sizeof(uint64_t));
+	if (!in->sums[k])
+		return sf_fail_errno(in->err, SF_EFAIL, ENOMEM, "checksums of %s", what);
 	ret = src_skip_to(in->src, img->data_offset, in->err);
 	if (ret)
 		return ret;
-	ret = ops->open(in->ctx->slot_priv, path, SLOT_WRITE, &h);
+	ret = job.ops->open(in->ctx->slot_priv, sc->slot[in->plan.item[k].slot], SLOT_WRITE, &job.h);
 	if (ret)
-		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s)", slot_name(it->slot),
-				     sc->name, path);
-	while (off < img->data_size) {
-		size_t n = img->data_size - off < in->chunk ? (size_t)(img->data_size - off) : in->chunk;
-
-		ret = src_read(in->src, in->buf, n, in->err);
+		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s", what);
+	ret = stream_write(&job, digest, in->sums[k], in->err);
+	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
+		ret = sf_fail(in->err, SF_EVERIFY, "image '%s' (%s): the payload does not match its signed sha256",
+			      img->node, img->component);
+	if (!ret) {
+		ret = job.ops->sync(job.h);
 		if (ret)
-			goto out;
-		ret = sha256_update(in->hash, in->buf, n);
-		if (ret) {
-			ret = sf_fail_errno(in->err, SF_EIO, ret, "sha256");
-			goto out;
-		}
-		ret = ops->write(h, in->buf, n, off);
-		if (ret) {
-			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot write slot %s of %s (%s) at byte %llu",
-					    slot_name(it->slot), sc->name, path, (unsigned long long)off);
-			goto out;
-		}
-		off += n;
-		in->done += n;
-		report(in, "write", sc->name, in->done, in->total);
+			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot sync %s", what);
 	}
-	ret = check_digest(in, img, "the payload");
-	if (ret)
-		goto out;
-	ret = ops->sync(h);
-	if (ret)
-		ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot sync slot %s of %s (%s)", slot_name(it->slot),
-				    sc->name, path);
-out:
-	cret = ops->close(h);
+	cret = job.ops->close(job.h);
 	if (!ret && cret)
-		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close slot %s of %s (%s)", slot_name(it->slot),
-				    sc->name, path);
+		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
+	in->done += img->data_size;
 	return ret;
 }
 
-/* Read one written slot back and check it against the signed hash. */
-static int read_back(struct install *in, const struct plan_item *it)
+/* Read image @k's slot back and compare it with what was written. */
+static int read_back(struct install *in, unsigned int k)
 {
-	const struct fit_image *img = &in->bundle.image[it->image];
-	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
-	const struct slot_ops *ops = in->ctx->slot;
-	const char *path = sc->slot[it->slot];
-	uint64_t off = 0;
-	void *h = NULL;
+	const struct sysconf_comp *sc = &in->ctx->sys->c[in->plan.item[k].comp];
+	struct stream_job job;
+	char what[SYSCONF_PATH_MAX + 64];
 	int ret, cret;
 
-	ret = ops->open(in->ctx->slot_priv, path, SLOT_READ, &h);
+	job_of(in, k, &job, what, sizeof(what));
+	job.progress = on_readback;
+	ret = job.ops->open(in->ctx->slot_priv, sc->slot[in->plan.item[k].slot], SLOT_READ, &job.h);
 	if (ret)
-		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open slot %s of %s (%s) to read it back",
-				     slot_name(it->slot), sc->name, path);
-	while (off < img->data_size) {
-		size_t n = img->data_size - off < in->chunk ? (size_t)(img->data_size - off) : in->chunk;
-
-		ret = ops->read(h, in->buf, n, off);
-		if (ret) {
-			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot read back slot %s of %s (%s) at byte %llu",
-					    slot_name(it->slot), sc->name, path, (unsigned long long)off);
-			goto out;
-		}
-		ret = sha256_update(in->hash, in->buf, n);
-		if (ret) {
-			ret = sf_fail_errno(in->err, SF_EIO, ret, "sha256");
-			goto out;
-		}
-		off += n;
-		in->done += n;
-		report(in, "readback", sc->name, in->done, in->total);
-	}
-	ret = check_digest(in, img, "what slot holds after writing");
-	if (ret == -SF_EVERIFY) /* the payload matched, so the storage changed it */
-		ret = sf_fail(in->err, SF_EIO, "slot %s of %s (%s) does not read back what was written",
-			      slot_name(it->slot), sc->name, path);
-out:
-	cret = ops->close(h);
+		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s to read it back", what);
+	ret = stream_readback(&job, in->sums[k], in->err);
+	cret = job.ops->close(job.h);
 	if (!ret && cret)
-		ret = sf_fail_errno(in->err, SF_EIO, cret, "slot %s of %s (%s)", slot_name(it->slot), sc->name, path);
+		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
+	in->done += job.size;
 	return ret;
 }
 
@@ -222,9 +198,6 @@ static int run(struct install *in)
 	for (unsigned int k = 0; k < in->plan.n; k++)
 		in->total += in->bundle.image[in->plan.item[k].image].data_size;
 
-	ret = posix_memalign(&in->buf, SLOT_IO_ALIGN, in->chunk);
-	if (ret)
-		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot allocate the I/O buffer");
 	ret = sha256_new(&in->hash, in->ctx->hash_engine);
 	if (ret)
 		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot start sha256");
@@ -237,10 +210,10 @@ static int run(struct install *in)
 		return ret;
 
 	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
-		ret = write_image(in, &in->plan.item[k]);
+		ret = write_image(in, k);
 	in->done = 0;
 	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
-		ret = read_back(in, &in->plan.item[k]);
+		ret = read_back(in, k);
 	if (ret)
 		return ret;
 
@@ -270,7 +243,8 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *o
 			out->slot[in->plan.item[k].image] = in->plan.item[k].slot;
 	}
 	sha256_free(in->hash);
-	free(in->buf);
+	for (unsigned int k = 0; k < CONFIG_MAX_BUNDLE_IMAGES; k++)
+		free(in->sums[k]);
 	free(in->header);
 	free(in);
 	return ret;
