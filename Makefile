@@ -68,10 +68,16 @@ test-support := $(addprefix $(O)/,$(test-support-y))
 
 all: $(O)/slotflip
 
-$(config):
+# A missing configuration is the default one; an existing one is brought up to
+# date with Kconfig (new options take their defaults) before make reads it.
+$(config): Kconfig
 	@mkdir -p $(O)
-	@echo "  DEFCONFIG $(DEFCONFIG)"
-	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null
+	$(Q)if [ -f $@ ]; then \
+		$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/olddefconfig.py Kconfig >/dev/null; touch $@; \
+	else \
+		echo "  DEFCONFIG $(DEFCONFIG)"; \
+		$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null; \
+	fi
 
 %_defconfig: configs/%_defconfig
 	@mkdir -p $(O)

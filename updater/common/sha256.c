@@ -114,3 +114,10 @@ int sha256_buf(const void *data, size_t len, uint8_t digest[SHA256_LEN])
 {
 	return mbedtls_sha256_ret(data, len, digest, 0) ? -EIO : 0;
 }
+
+const struct sha256_ops sha256_default_ops = {
+	.create = sha256_new,
+	.update = sha256_update,
+	.final = sha256_final,
+	.destroy = sha256_free,
+};

@@ -61,4 +61,18 @@ const char *sha256_engine_name(const struct sha256 *h);
  */
 int sha256_buf(const void *data, size_t len, uint8_t digest[SHA256_LEN]) __attribute__((warn_unused_result));
 
+/**
+ * struct sha256_ops - the digest calls of the install pipeline, as a seam:
+ * sha256_default_ops calls the functions above; tests wrap them to make any
+ * one of them fail.
+ */
+struct sha256_ops {
+	int (*create)(struct sha256 **out, enum sha256_engine engine);
+	int (*update)(struct sha256 *h, const void *data, size_t len);
+	int (*final)(struct sha256 *h, uint8_t digest[SHA256_LEN]);
+	void (*destroy)(struct sha256 *h);
+};
+
+extern const struct sha256_ops sha256_default_ops;
+
 #endif /* SF_SHA256_H */

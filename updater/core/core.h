@@ -48,6 +48,7 @@ struct sf_progress {
  * @slot, @slot_priv: the slot back-end
  * @keys:           trusted keys (install only)
  * @hash_engine:    SHA-256 engine for image data
+ * @hash:           the SHA-256 calls; NULL means sha256_default_ops
  * @io_chunk:       bytes per read/hash/write step; 0 means CONFIG_IO_CHUNK_KIB KiB
  *                  (a multiple of SLOT_IO_ALIGN)
  * @progress:       called as an install advances; may be NULL
@@ -61,6 +62,7 @@ struct sf_ctx {
 	void *slot_priv;
 	const struct keyring *keys;
 	enum sha256_engine hash_engine;
+	const struct sha256_ops *hash;
 	size_t io_chunk;
 	void (*progress)(void *priv, const struct sf_progress *p);
 	void *progress_priv;

@@ -31,6 +31,7 @@ struct install {
 	size_t chunk;
 	uint64_t total, done;
 	const char *cur_comp;
+	const struct sha256_ops *hops;
 	uint64_t *sums[CONFIG_MAX_BUNDLE_IMAGES];
 };
 
@@ -115,7 +116,8 @@ static void job_of(struct install *in, unsigned int k, struct stream_job *job, c
 
 	snprintf(what, len, "slot %s of %s (%s)", slot_name(it->slot), sc->name, sc->slot[it->slot]);
 	*job = (struct stream_job){ .src = in->src, .size = img->data_size, .chunk = in->chunk,
-				    .ops = in->ctx->slot, .hash = in->hash, .what = what, .priv = in };
+				    .ops = in->ctx->slot, .hops = in->hops, .hash = in->hash, .what = what,
+				    .priv = in };
 	in->cur_comp = sc->name;
 }
 
@@ -198,7 +200,7 @@ static int run(struct install *in)
 	for (unsigned int k = 0; k < in->plan.n; k++)
 		in->total += in->bundle.image[in->plan.item[k].image].data_size;
 
-	ret = sha256_new(&in->hash, in->ctx->hash_engine);
+	ret = in->hops->create(&in->hash, in->ctx->hash_engine);
 	if (ret)
 		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot start sha256");
 
@@ -236,13 +238,15 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *o
 	in->src = src;
 	in->err = err;
 	in->chunk = ctx->io_chunk ? ctx->io_chunk : CHUNK;
+	in->hops = ctx->hash ? ctx->hash : &sha256_default_ops;
 	ret = run(in);
 	if (!ret && out) {
 		out->bundle = in->bundle;
 		for (unsigned int k = 0; k < in->plan.n; k++)
 			out->slot[in->plan.item[k].image] = in->plan.item[k].slot;
 	}
-	sha256_free(in->hash);
+	if (in->hash)
+		in->hops->destroy(in->hash);
 	for (unsigned int k = 0; k < CONFIG_MAX_BUNDLE_IMAGES; k++)
 		free(in->sums[k]);
 	free(in->header);

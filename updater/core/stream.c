@@ -103,7 +103,7 @@ static void *hasher(void *arg)
 	struct buf *b;
 
 	while ((b = stage_next(p, &p->hashed)))
-		stage_done(p, b, &p->hashed, sha256_update(p->job->hash, b->data, b->len), false);
+		stage_done(p, b, &p->hashed, p->job->hops->update(p->job->hash, b->data, b->len), false);
 	return NULL;
 }
 
@@ -202,7 +202,7 @@ join:
 		else
 			ret = sf_fail_errno(err, SF_EIO, p.failed, "sha256 of %s", job->what);
 	}
-	if (!ret && sha256_final(job->hash, digest))
+	if (!ret && job->hops->final(job->hash, digest))
 		ret = sf_fail(err, SF_EIO, "sha256 of %s failed", job->what);
 out:
 	for (int i = 0; i < STREAM_BUFFERS; i++)

@@ -36,6 +36,7 @@
  * @chunk:    bytes per step, a multiple of SLOT_IO_ALIGN
  * @ops, @h:  the slot back-end and a handle opened for writing (stream_write)
  *            or reading (stream_readback)
+ * @hops:     the SHA-256 calls
  * @hash:     a started SHA-256 context (stream_write)
  * @what:     names the slot in messages ("slot b of webkit (/dev/x)")
  * @progress: called with the bytes done so far; may be NULL
@@ -47,6 +48,7 @@ struct stream_job {
 	size_t chunk;
 	const struct slot_ops *ops;
 	void *h;
+	const struct sha256_ops *hops;
 	struct sha256 *hash;
 	const char *what;
 	void (*progress)(void *priv, uint64_t done);

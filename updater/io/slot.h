@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum slot_mode {
 	SLOT_READ,  /* read back what was written (bypassing caches where possible) */
@@ -45,7 +46,18 @@ struct slot_ops {
 
 #define SLOT_IO_ALIGN 4096
 
-/** slot_file_ops - regular files and block devices */
+/**
+ * struct slot_sys - the system calls slot_file makes on an open slot. Pass one
+ * as slot_file_ops' priv to replace them (tests inject EINTR, short transfers
+ * and errors); NULL uses the real ones.
+ */
+struct slot_sys {
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	int (*fsync)(int fd);
+};
+
+/** slot_file_ops - regular files and block devices; priv: NULL or a struct slot_sys */
 extern const struct slot_ops slot_file_ops;
 
 #endif /* SF_SLOT_H */

@@ -20,6 +20,13 @@
 struct slot_file {
 	int fd;
 	int direct; /* opened with O_DIRECT */
+	const struct slot_sys *sys;
+};
+
+static const struct slot_sys real_sys = {
+	.pwrite = pwrite,
+	.pread = pread,
+	.fsync = fsync,
 };
 
 static int fd_size(int fd, uint64_t *size)
@@ -56,10 +63,10 @@ static int file_open(void *priv, const char *path, enum slot_mode mode, void **h
 	uint64_t size;
 	int ret;
 
-	(void)priv;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
+	f->sys = priv ? priv : &real_sys;
 	if (mode == SLOT_WRITE) {
 		f->fd = open(path, O_WRONLY | O_CLOEXEC);
 	} else {
@@ -96,7 +103,7 @@ static int file_write(void *h, const void *buf, size_t len, uint64_t off)
 	const char *p = buf;
 
 	while (len) {
-		ssize_t n = pwrite(f->fd, p, len, (off_t)off);
+		ssize_t n = f->sys->pwrite(f->fd, p, len, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -118,7 +125,7 @@ static int file_read(void *h, void *buf, size_t len, uint64_t off)
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = pread(f->fd, p, len, (off_t)off);
+		ssize_t n = f->sys->pread(f->fd, p, len, (off_t)off);
 
 		if (n < 0) {
 			/* O_DIRECT refused for this range (unaligned tail): fall back */
@@ -148,7 +155,10 @@ static int file_sync(void *h)
 {
 	struct slot_file *f = h;
 
-	return fsync(f->fd) < 0 ? -errno : 0;
+	while (f->sys->fsync(f->fd) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
 }
 
 static int file_close(void *h)

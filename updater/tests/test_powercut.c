@@ -29,156 +29,28 @@
 #include "core/core.h"
 #include "fit/fit_create.h"
 #include "fit/keyring.h"
-#include "support/fake_env.h"
-#include "support/fake_slot.h"
-#include "support/fitbuild.h"
+#include "support/simboard.h"
 #include "tap.h"
 
-#define IMG_SIZE (96 * 1024)
-#define SLOT_SIZE (128 * 1024)
-#define IO_CHUNK (32 * 1024)
 #define STATES_FLOOR 2000
 #define RANDOM_RUNS 1000
-#define N_COMPS 3
+#define N_COMPS SIM_COMPS
 
-static const char *const comps[N_COMPS] = { "webkit", "libcrypto", "kernel" };
 static char tmp[64];
 static struct keyring *keys;
 static unsigned long states, violations;
 
-/* ---- the board ---------------------------------------------------------- */
-
-struct world {
-	struct sysconf sys;
-	struct fake_slots slots;
-	struct fake_env env;
-	struct power power;
-	struct sf_ctx ctx;
-};
-
-static void world_init(struct world *w, const char *health_dir)
+static void world_init(struct simboard *w, const char *health_dir)
 {
-	memset(w, 0, sizeof(*w));
-	strcpy(w->sys.board, "sim");
+	simboard_init(w, keys);
 	snprintf(w->sys.health_dir, sizeof(w->sys.health_dir), "%s", health_dir);
-	w->sys.max_tries = 3;
-	w->sys.health_timeout_ms = 5000;
-	w->sys.n = N_COMPS;
-	for (unsigned int i = 0; i < N_COMPS; i++) {
-		struct sysconf_comp *c = &w->sys.c[i];
-
-		strcpy(c->name, comps[i]);
-		snprintf(c->slot[0], sizeof(c->slot[0]), "/dev/%s_a", comps[i]);
-		snprintf(c->slot[1], sizeof(c->slot[1]), "/dev/%s_b", comps[i]);
-		c->reboot = !strcmp(comps[i], "kernel");
-		w->sys.names[i] = c->name;
-		fake_slots_add(&w->slots, c->slot[0], SLOT_SIZE);
-		fake_slots_add(&w->slots, c->slot[1], SLOT_SIZE);
-	}
-	w->slots.power = &w->power;
-	w->env.power = &w->power;
-	w->ctx = (struct sf_ctx){ .sys = &w->sys, .env = &fake_env_ops, .env_priv = &w->env,
-				  .slot = &fake_slot_ops, .slot_priv = &w->slots, .keys = keys,
-				  .hash_engine = SHA256_ENGINE_AUTO, .io_chunk = IO_CHUNK };
-}
-
-/* Copy the storage of @src into @dst (both made by world_init()). */
-static void world_restore(struct world *dst, const struct world *src)
-{
-	fake_slots_copy(&dst->slots, &src->slots);
-	dst->env.kv = src->env.kv;
-	dst->env.valid = src->env.valid;
-	memset(&dst->power, 0, sizeof(dst->power));
 }
 
 /* The power comes back. */
-static void power_cycle(struct world *w)
+static void power_cycle(struct simboard *w)
 {
 	fake_slots_power_cycle(&w->slots, w->power.off && w->power.mode == CUT_LOST);
 	memset(&w->power, 0, sizeof(w->power));
-}
-
-/* ---- images: the content of every version is known ---------------------- */
-
-static void image_bytes(const char *comp, const char *version, uint8_t *buf, size_t len)
-{
-	uint64_t x = 1469598103934665603ull;
-
-	for (const char *p = comp; *p; p++)
-		x = (x ^ (uint8_t)*p) * 1099511628211ull;
-	for (const char *p = version; *p; p++)
-		x = (x ^ (uint8_t)*p) * 1099511628211ull;
-	for (size_t i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		buf[i] = (uint8_t)x;
-	}
-}
-
-/* The image of a version, generated once. */
-static const uint8_t *image_of(const char *comp, const char *version)
-{
-	static struct {
-		char key[48];
-		uint8_t *bytes;
-	} cache[64];
-	char key[48];
-	unsigned int i;
-
-	snprintf(key, sizeof(key), "%s %s", comp, version);
-	for (i = 0; i < 64 && cache[i].bytes; i++)
-		if (!strcmp(cache[i].key, key))
-			return cache[i].bytes;
-	if (i == 64 || !(cache[i].bytes = malloc(IMG_SIZE)))
-		abort();
-	strcpy(cache[i].key, key);
-	image_bytes(comp, version, cache[i].bytes, IMG_SIZE);
-	return cache[i].bytes;
-}
-
-/* Does @dev hold exactly the image of @version? */
-static bool holds(const struct fake_dev *dev, const char *comp, const char *version)
-{
-	const uint8_t *want = image_of(comp, version);
-
-	return !memcmp(dev->durable, want, IMG_SIZE) && !memcmp(dev->volatile_, want, IMG_SIZE);
-}
-
-/* ---- bundles ------------------------------------------------------------ */
-
-struct spec {
-	const char *comp;
-	const char *version;
-	uint32_t sv;
-	const char *base;
-};
-
-static void make_bundle(const char *out, const struct spec *s, unsigned int n)
-{
-	static uint8_t buf[IMG_SIZE];
-	struct fit_create_opts o = { .out_path = out, .board = "sim", .n_images = n };
-	char key[128], path[CONFIG_MAX_BUNDLE_IMAGES][128];
-	struct sf_err err;
-
-	snprintf(key, sizeof(key), "%s/dev.key", tmp);
-	o.key_path = key;
-	for (unsigned int k = 0; k < n; k++) {
-		FILE *f;
-
-		snprintf(path[k], sizeof(path[k]), "%s/img-%u", tmp, k);
-		image_bytes(s[k].comp, s[k].version, buf, sizeof(buf));
-		f = fopen(path[k], "wb");
-		if (!f || fwrite(buf, 1, sizeof(buf), f) != sizeof(buf) || fclose(f))
-			abort();
-		o.image[k] = (struct fit_create_image){ .path = path[k], .component = s[k].comp,
-							.version = s[k].version, .base_version = s[k].base,
-							.security_version = s[k].sv };
-	}
-	if (fit_create(&o, &err)) {
-		tap_diag("fit_create: %s", err.msg);
-		abort();
-	}
 }
 
 /* A pool of bundles: baselines 1..3 and patches (a), (b) of each, per component. */
@@ -194,21 +66,22 @@ static void make_pool(void)
 		for (unsigned int base = 1; base <= 3; base++)
 			for (unsigned int p = 0; p < 3; p++) {
 				char version[32], basev[8];
-				struct spec s = { comps[c], version, base, NULL };
+				struct sim_spec s = { sim_comps[c], version, base, NULL };
 
 				snprintf(version, sizeof(version), "%u%s", base, sfx[p]);
 				snprintf(basev, sizeof(basev), "%u", base);
 				if (p)
 					s.base = basev;
 				snprintf(pool[pool_n], sizeof(pool[0]), "%s/pool-%u.fit", tmp, pool_n);
-				make_bundle(pool[pool_n++], &s, 1);
+				sim_bundle(tmp, pool[pool_n++], &s, 1);
 			}
 	/* one bundle with all three components (the reference install) */
 	{
-		struct spec s[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL }, { "kernel", "2", 2, NULL } };
+		struct sim_spec s[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL },
+					 { "kernel", "2", 2, NULL } };
 
 		snprintf(pool[pool_n], sizeof(pool[0]), "%s/all.fit", tmp);
-		make_bundle(pool[pool_n++], s, 3);
+		sim_bundle(tmp, pool[pool_n++], s, 3);
 	}
 }
 
@@ -227,23 +100,18 @@ struct action {
 static char fail_dir[96];
 
 /* Run @a on @w; the library's return value. */
-static int run_op(struct world *w, const struct action *a)
+static int run_op(struct simboard *w, const struct action *a)
 {
 	char cmdline[128] = "";
 	struct bc_report rep;
 	struct sf_err err;
-	struct src src;
 	int ret, i;
 
 	switch (a->op) {
 	case OP_INIT:
 		return sf_init(&w->ctx, NULL, 0, &err);
 	case OP_INSTALL:
-		if (src_open(&src, pool[a->arg], &err))
-			abort();
-		ret = sf_install(&w->ctx, &src, NULL, &err);
-		src_close(&src);
-		return ret;
+		return sim_install(w, pool[a->arg], &err);
 	case OP_BOOT_PASS:
 	case OP_BOOT_FAIL:
 		/* U-Boot boots an armed kernel trial (its try counting is the boot script's) */
@@ -259,7 +127,7 @@ static int run_op(struct world *w, const struct action *a)
 		w->sys.health_dir[0] = '\0';
 		return ret;
 	case OP_REMOVE:
-		return sf_remove(&w->ctx, comps[a->arg], NULL, &err);
+		return sf_remove(&w->ctx, sim_comps[a->arg], NULL, &err);
 	default:
 		abort();
 	}
@@ -274,7 +142,7 @@ struct committed {
 	uint32_t floor[N_COMPS];
 };
 
-static void committed_of(struct world *w, struct committed *c)
+static void committed_of(struct simboard *w, struct committed *c)
 {
 	struct sf_session s;
 	struct sf_err err;
@@ -307,7 +175,7 @@ static bool violated(const char *what, const char *where)
  * before and after the interrupted operation, or NULL to check the slots only;
  * @done: it had completed.
  */
-static bool check_board(struct world *w, const struct committed *before, const struct committed *after, bool done,
+static bool check_board(struct simboard *w, const struct committed *before, const struct committed *after, bool done,
 			const char *where)
 {
 	struct sf_session s;
@@ -326,10 +194,10 @@ static bool check_board(struct world *w, const struct committed *before, const s
 		struct committed now;
 
 		if (c->slot[c->active].version[0] &&
-		    !holds(fake_slots_find(&w->slots, sc->slot[c->active]), c->name, c->slot[c->active].version))
+		    !sim_holds(fake_slots_find(&w->slots, sc->slot[c->active]), c->name, c->slot[c->active].version))
 			good = violated("the active slot does not hold its recorded version", where);
 		if (c->trial != SLOT_NONE &&
-		    !holds(fake_slots_find(&w->slots, sc->slot[c->trial]), c->name, c->slot[c->trial].version))
+		    !sim_holds(fake_slots_find(&w->slots, sc->slot[c->trial]), c->name, c->slot[c->trial].version))
 			good = violated("an armed trial slot does not hold its recorded version", where);
 		if (!before)
 			continue;
@@ -345,7 +213,7 @@ static bool check_board(struct world *w, const struct committed *before, const s
 }
 
 /* After a cut: power back, check, run the early-boot check, check again. */
-static bool reboot_and_check(struct world *w, const struct committed *before, const struct committed *after, bool done,
+static bool reboot_and_check(struct simboard *w, const struct committed *before, const struct committed *after, bool done,
 			     const char *where)
 {
 	struct action boot = { OP_BOOT_PASS, 0 };
@@ -367,7 +235,7 @@ static bool reboot_and_check(struct world *w, const struct committed *before, co
 /* ---- the exhaustive part ------------------------------------------------ */
 
 /* Prepare a world: init, then every component on a committed baseline 1. */
-static void prepare(struct world *w)
+static void prepare(struct simboard *w)
 {
 	struct action a = { OP_INIT, 0 };
 
@@ -382,15 +250,15 @@ static void prepare(struct world *w)
 }
 
 /* Cut @a, run from @start, at each durable operation in each way. */
-static void exhaust(const struct world *start, const struct action *a, const char *label)
+static void exhaust(const struct simboard *start, const struct action *a, const char *label)
 {
-	static struct world ref, w;
+	static struct simboard ref, w;
 	struct committed before, after;
 	char where[160];
 	unsigned int total, bad = 0;
 
 	world_init(&ref, "");
-	world_restore(&ref, start);
+	simboard_restore(&ref, start);
 	committed_of(&ref, &before);
 	(void)run_op(&ref, a);
 	total = ref.power.ops;
@@ -398,7 +266,7 @@ static void exhaust(const struct world *start, const struct action *a, const cha
 	world_init(&w, "");
 	for (unsigned int cut = 1; cut <= total; cut++)
 		for (int mode = 0; mode < CUT_MODES; mode++) {
-			world_restore(&w, start);
+			simboard_restore(&w, start);
 			w.power.cut_at = cut;
 			w.power.mode = (enum cut_mode)mode;
 			(void)run_op(&w, a);
@@ -408,13 +276,13 @@ static void exhaust(const struct world *start, const struct action *a, const cha
 		}
 	ok(total > 0 && bad == 0, "%s: %u durable operations x %d ways, all consistent (%s)", label, total, CUT_MODES,
 	   ref.power.log);
-	fake_slots_free(&ref.slots);
-	fake_slots_free(&w.slots);
+	simboard_free(&ref);
+	simboard_free(&w);
 }
 
 static void test_exhaustive(void)
 {
-	static struct world fresh, base, armed, failed;
+	static struct simboard fresh, base, armed, failed;
 	struct action init = { OP_INIT, 0 }, all = { OP_INSTALL, pool_n - 1 }, pass = { OP_BOOT_PASS, 0 },
 		      fail = { OP_BOOT_FAIL, 0 }, rm = { OP_REMOVE, 0 };
 
@@ -431,7 +299,7 @@ static void test_exhaustive(void)
 	}
 
 	world_init(&armed, "");
-	world_restore(&armed, &base);
+	simboard_restore(&armed, &base);
 	if (run_op(&armed, &all))
 		abort();
 	exhaust(&armed, &pass, "commit by the boot-check");
@@ -443,21 +311,21 @@ static void test_exhaustive(void)
 	}
 
 	world_init(&failed, "");
-	world_restore(&failed, &armed);
+	simboard_restore(&failed, &armed);
 	if (run_op(&failed, &pass))
 		abort();
 	exhaust(&failed, &rm, "removal");
-	fake_slots_free(&fresh.slots);
-	fake_slots_free(&base.slots);
-	fake_slots_free(&armed.slots);
-	fake_slots_free(&failed.slots);
+	simboard_free(&fresh);
+	simboard_free(&base);
+	simboard_free(&armed);
+	simboard_free(&failed);
 }
 
 /* ---- the order of an install -------------------------------------------- */
 
 static void test_order(void)
 {
-	static struct world w;
+	static struct simboard w;
 	struct action all = { OP_INSTALL, pool_n - 1 };
 	const char *log;
 	size_t len;
@@ -473,7 +341,7 @@ static void test_order(void)
 	ok(strchr(log + 1, 'e') == log + len - 1, "exactly two env stores");
 	ok(strspn(log + 1, "ws") == len - 2, "between them only slot writes and syncs");
 	ok(log[len - 2] == 's', "the last slot operation before store (2) is a sync");
-	fake_slots_free(&w.slots);
+	simboard_free(&w);
 }
 
 /* ---- seeded random runs ------------------------------------------------- */
@@ -490,7 +358,7 @@ static unsigned int rnd(unsigned int n)
 
 static void test_random(void)
 {
-	static struct world w, base, probe;
+	static struct simboard w, base, probe;
 	unsigned long before_states = states;
 	unsigned int bad_runs = 0;
 
@@ -505,7 +373,7 @@ static void test_random(void)
 		rnd_state = 0x9e3779b97f4a7c15ull * (run + 1);
 		n_ops = 40;
 		cuts = 2 + rnd(4);
-		world_restore(&w, &base);
+		simboard_restore(&w, &base);
 		for (unsigned int k = 0; k < n_ops && cuts; k++) {
 			struct action a;
 			struct committed before, after;
@@ -517,7 +385,7 @@ static void test_random(void)
 			a.arg = a.op == OP_INSTALL ? rnd(pool_n) : rnd(N_COMPS);
 			committed_of(&w, &before);
 			/* the uncut outcome, for the "old or new" invariant */
-			world_restore(&probe, &w);
+			simboard_restore(&probe, &w);
 			(void)run_op(&probe, &a);
 			committed_of(&probe, &after);
 			/* cut half of the operations that write, until the run's cuts are made */
@@ -538,30 +406,20 @@ static void test_random(void)
 	}
 	ok(bad_runs == 0, "%d seeded random runs: every crash state consistent (%lu states)", RANDOM_RUNS,
 	   states - before_states);
-	fake_slots_free(&w.slots);
-	fake_slots_free(&base.slots);
-	fake_slots_free(&probe.slots);
+	simboard_free(&w);
+	simboard_free(&base);
+	simboard_free(&probe);
 }
 
 int main(void)
 {
-	struct fb_key key;
-	struct sf_err err;
 	char path[160];
 	FILE *f;
 
 	snprintf(tmp, sizeof(tmp), "/tmp/sf-powercut-XXXXXX");
 	if (!mkdtemp(tmp))
 		return 1;
-	fb_key_gen(&key, "dev", FB_RSA2048); /* fast to verify: thousands of installs */
-	snprintf(path, sizeof(path), "%s/dev.key", tmp);
-	fb_key_write_private(&key, path);
-	fb_key_write_public(&key, tmp);
-	fb_key_free(&key);
-	if (keyring_load(&keys, tmp, &err)) {
-		tap_diag("keyring: %s", err.msg);
-		return 1;
-	}
+	keys = sim_setup(tmp);
 	snprintf(fail_dir, sizeof(fail_dir), "%s/fail.d", tmp);
 	mkdir(fail_dir, 0755);
 	snprintf(path, sizeof(path), "%s/10-fail", fail_dir);

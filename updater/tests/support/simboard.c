@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "simboard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/fit_create.h"
+#include "fit/keyring.h"
+#include "fitbuild.h"
+
+const char *const sim_comps[SIM_COMPS] = { "webkit", "libcrypto", "kernel" };
+
+void simboard_init(struct simboard *b, const struct keyring *keys)
+{
+	memset(b, 0, sizeof(*b));
+	strcpy(b->sys.board, "sim");
+	b->sys.max_tries = 3;
+	b->sys.health_timeout_ms = 5000;
+	b->sys.n = SIM_COMPS;
+	for (unsigned int i = 0; i < SIM_COMPS; i++) {
+		struct sysconf_comp *c = &b->sys.c[i];
+
+		strcpy(c->name, sim_comps[i]);
+		snprintf(c->slot[0], sizeof(c->slot[0]), "/dev/%s_a", sim_comps[i]);
+		snprintf(c->slot[1], sizeof(c->slot[1]), "/dev/%s_b", sim_comps[i]);
+		c->reboot = !strcmp(sim_comps[i], "kernel");
+		b->sys.names[i] = c->name;
+		fake_slots_add(&b->slots, c->slot[0], SIM_SLOT_SIZE);
+		fake_slots_add(&b->slots, c->slot[1], SIM_SLOT_SIZE);
+	}
+	b->slots.power = &b->power;
+	b->env.power = &b->power;
+	b->ctx = (struct sf_ctx){ .sys = &b->sys, .env = &fake_env_ops, .env_priv = &b->env,
+				  .slot = &fake_slot_ops, .slot_priv = &b->slots, .keys = keys,
+				  .hash_engine = SHA256_ENGINE_AUTO, .io_chunk = SIM_CHUNK };
+}
+
+void simboard_restore(struct simboard *dst, const struct simboard *src)
+{
+	fake_slots_copy(&dst->slots, &src->slots);
+	dst->env.kv = src->env.kv;
+	dst->env.valid = src->env.valid;
+	memset(&dst->power, 0, sizeof(dst->power));
+}
+
+void simboard_free(struct simboard *b)
+{
+	fake_slots_free(&b->slots);
+}
+
+static void image_bytes(const char *comp, const char *version, uint8_t *buf, size_t len)
+{
+	uint64_t x = 1469598103934665603ull;
+
+	for (const char *p = comp; *p; p++)
+		x = (x ^ (uint8_t)*p) * 1099511628211ull;
+	for (const char *p = version; *p; p++)
+		x = (x ^ (uint8_t)*p) * 1099511628211ull;
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+}
+
+const uint8_t *sim_image(const char *comp, const char *version)
+{
+	static struct {
+		char key[48];
+		uint8_t *bytes;
+	} cache[64];
+	char key[48];
+	unsigned int i;
+
+	snprintf(key, sizeof(key), "%s %s", comp, version);
+	for (i = 0; i < 64 && cache[i].bytes; i++)
+		if (!strcmp(cache[i].key, key))
+			return cache[i].bytes;
+	if (i == 64 || !(cache[i].bytes = malloc(SIM_IMG_SIZE)))
+		abort();
+	strcpy(cache[i].key, key);
+	image_bytes(comp, version, cache[i].bytes, SIM_IMG_SIZE);
+	return cache[i].bytes;
+}
+
+bool sim_holds(const struct fake_dev *dev, const char *comp, const char *version)
+{
+	const uint8_t *want = sim_image(comp, version);
+
+	return !memcmp(dev->durable, want, SIM_IMG_SIZE) && !memcmp(dev->volatile_, want, SIM_IMG_SIZE);
+}
+
+struct keyring *sim_setup(const char *dir)
+{
+	struct keyring *keys;
+	struct fb_key key;
+	struct sf_err err;
+	char path[256];
+
+	/* RSA: thousands of installs verify fast */
+	fb_key_gen(&key, "dev", FB_RSA2048);
+	snprintf(path, sizeof(path), "%s/dev.key", dir);
+	fb_key_write_private(&key, path);
+	fb_key_write_public(&key, dir);
+	fb_key_free(&key);
+	if (keyring_load(&keys, dir, &err)) {
+		fprintf(stderr, "keyring: %s\n", err.msg);
+		abort();
+	}
+	return keys;
+}
+
+void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsigned int n)
+{
+	struct fit_create_opts o = { .out_path = out, .board = "sim", .n_images = n };
+	char key[256], path[CONFIG_MAX_BUNDLE_IMAGES][256];
+	struct sf_err err;
+
+	snprintf(key, sizeof(key), "%s/dev.key", dir);
+	o.key_path = key;
+	for (unsigned int k = 0; k < n; k++) {
+		FILE *f;
+
+		snprintf(path[k], sizeof(path[k]), "%s/img-%u", dir, k);
+		f = fopen(path[k], "wb");
+		if (!f || fwrite(sim_image(s[k].comp, s[k].version), 1, SIM_IMG_SIZE, f) != SIM_IMG_SIZE || fclose(f))
+			abort();
+		o.image[k] = (struct fit_create_image){ .path = path[k], .component = s[k].comp,
+							.version = s[k].version, .base_version = s[k].base,
+							.security_version = s[k].sv };
+	}
+	if (fit_create(&o, &err)) {
+		fprintf(stderr, "fit_create: %s\n", err.msg);
+		abort();
+	}
+}
+
+int sim_install(struct simboard *b, const char *path, struct sf_err *err)
+{
+	struct src src;
+	int ret;
+
+	if (src_open(&src, path, err))
+		abort();
+	ret = sf_install(&b->ctx, &src, NULL, err);
+	src_close(&src);
+	return ret;
+}

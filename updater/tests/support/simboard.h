@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simboard — a whole board in memory for the power-cut and fault tests: three
+ * components (webkit and libcrypto soft, kernel reboot) with fake slots, a fake
+ * environment and a power switch, plus bundles whose image bytes are known from
+ * the component and version alone.
+ */
+#ifndef SF_SIMBOARD_H
+#define SF_SIMBOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "fake_env.h"
+#include "fake_slot.h"
+#include "power.h"
+
+#define SIM_IMG_SIZE (96 * 1024)
+#define SIM_SLOT_SIZE (128 * 1024)
+#define SIM_CHUNK (32 * 1024)
+#define SIM_COMPS 3
+
+extern const char *const sim_comps[SIM_COMPS];
+
+struct simboard {
+	struct sysconf sys;
+	struct fake_slots slots;
+	struct fake_env env;
+	struct power power;
+	struct sf_ctx ctx;
+};
+
+/** simboard_init() - a board with zeroed slots and a factory-fresh env */
+void simboard_init(struct simboard *b, const struct keyring *keys);
+
+/** simboard_restore() - give @dst the storage contents of @src; power on */
+void simboard_restore(struct simboard *dst, const struct simboard *src);
+
+/** simboard_free() - release the slots */
+void simboard_free(struct simboard *b);
+
+/** sim_image() - the image bytes of @comp @version (SIM_IMG_SIZE bytes, cached) */
+const uint8_t *sim_image(const char *comp, const char *version);
+
+/** sim_holds() - does @dev hold exactly the image of @comp @version, durably and now? */
+bool sim_holds(const struct fake_dev *dev, const char *comp, const char *version);
+
+struct sim_spec {
+	const char *comp;
+	const char *version;
+	uint32_t sv;
+	const char *base;
+};
+
+/**
+ * sim_setup() - make a folder with a dev signing key (dev.key) and its keyring
+ * (dev.pem); the returned keyring trusts it. Aborts on failure.
+ */
+struct keyring *sim_setup(const char *dir);
+
+/** sim_bundle() - a bundle at @out with the images of @s, signed by DIR/dev.key */
+void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsigned int n);
+
+/** sim_install() - install the bundle at @path on @b; the library's return value */
+int sim_install(struct simboard *b, const char *path, struct sf_err *err);
+
+#endif /* SF_SIMBOARD_H */
