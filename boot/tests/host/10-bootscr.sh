@@ -21,7 +21,6 @@
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
-W=$BUILD/boot/tests/host-bootscr
 ENVIMG="python3 $TOP/boot/tests/host/envimg.py"
 BOARD=$TOP/partitions/qemu-x86
 ENV_SIZE=0x4000
@@ -44,8 +43,12 @@ check() { # description, command...
 }
 finish() {
 	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit
+	if [ "$failed" -eq 0 ]; then
+		[ -n "${W:-}" ] && rm -rf "$W"
+		exit 0
+	fi
+	[ -n "${W:-}" ] && echo "# images and console logs kept in $W"
+	exit 1
 }
 
 missing=""
@@ -60,7 +63,9 @@ fi
 ok "tools present"
 
 # ---------------------------------------------------------------- the disk
-rm -rf "$W"
+# a folder of its own: several test runs may share one build folder
+mkdir -p "$BUILD/boot/tests"
+W=$(mktemp -d "$BUILD/boot/tests/bootscr.XXXXXX")
 mkdir -p "$W/slot-a/boot" "$W/slot-b/boot"
 if ! "$TOP/scripts/qemu-uboot-rom" "$W/u-boot.rom"; then
 	nok "U-Boot ROM patched"
@@ -83,17 +88,29 @@ done
 put_part "$W/base.img" 3 "$W/slot-a.ext4"
 put_part "$W/base.img" 4 "$W/slot-b.ext4"
 # boot.scr with a boot command that only reports and waits for the harness
-if ! "$TOP/scripts/qemu-bootscr" --system "$BOARD/system.dts" --env-config "$BOARD/fw_env.config" \
-	--disk "$W/base.img" --bootargs "console=ttyS0,115200" \
-	--bootcmd 'echo "slotflip-test: loaded ${sfb_isize_loaded}:${bootargs}"; sleep 30' \
-	-o "$W/boot.cmd" --scr "$W/boot.scr"; then
+with_bootscr() { # system.dts, output image
+	cp --sparse=always "$W/base.img" "$2" &&
+		"$TOP/scripts/qemu-bootscr" --system "$1" --boot rootfs --env-config "$BOARD/fw_env.config" \
+			--disk "$2" --bootargs "console=ttyS0,115200" \
+			--bootcmd 'echo "slotflip-test: loaded ${sfb_isize_loaded}:${bootargs}"; sleep 30' \
+			-o "$2.cmd" --scr "$2.scr" &&
+		rm -f "$2.vfat" && mkfs.vfat -C "$2.vfat" 8192 >/dev/null && mcopy -i "$2.vfat" "$2.scr" ::/boot.scr &&
+		put_part "$2" 1 "$2.vfat"
+}
+if ! with_bootscr "$BOARD/system.dts" "$W/board.img"; then
 	nok "boot.scr generated"
 	finish
 fi
-mkfs.vfat -C "$W/boot.vfat" 8192 >/dev/null && mcopy -i "$W/boot.vfat" "$W/boot.scr" ::/boot.scr &&
-	put_part "$W/base.img" 1 "$W/boot.vfat"
-ok "disk image with boot.scr built"
-ENV1=$($ENVIMG offsets "$W/base.img" 2)
+# a board with a second reboot component, fw, in partitions 5 and 6, listed
+# first (the kernel is still rootfs's: --boot)
+sed 's|^\(\tcomponents {\)$|\1\n\t\tfw {\n\t\t\tslot-a = "/dev/vda5";\n\t\t\tslot-b = "/dev/vda6";\n\t\t\tactivation = "reboot";\n\t\t};|' \
+	"$BOARD/system.dts" >"$W/system-fw.dts"
+if ! grep -q 'fw {' "$W/system-fw.dts" || ! with_bootscr "$W/system-fw.dts" "$W/board-fw.img"; then
+	nok "boot.scr of a board with two reboot components generated"
+	finish
+fi
+ok "disk images with boot.scr built"
+ENV1=$($ENVIMG offsets "$W/board.img" 2)
 ENV2=$((ENV1 + ENV_SIZE))
 
 # ---------------------------------------------------------------- helpers
@@ -134,10 +151,11 @@ vars() { # output file, then NAME=VALUE to set or -NAME to drop
 }
 
 # new case: a fresh disk, copy 1 and copy 2 as FLAGS VALID VARFILE each
+board=board
 setup() { # name, flags1 valid1 vars1, flags2 valid2 vars2
 	c=$1
 	img=$W/$c.img
-	cp --sparse=always "$W/base.img" "$img"
+	cp --sparse=always "$W/$board.img" "$img"
 	$ENVIMG put "$img" "$ENV1" $ENV_SIZE "$2" "$3" "$4"
 	$ENVIMG put "$img" "$ENV2" $ENV_SIZE "$5" "$6" "$7"
 	printf '%s %s %s\n%s %s %s\n' "$img" "$ENV1" $ENV_SIZE "$img" "$ENV2" $ENV_SIZE >"$W/$c.cfg"
@@ -278,6 +296,43 @@ trial-is-active sf_rootfs_trial=a                       a
 trial-garbage   sf_rootfs_trial=c                       a
 active-garbage  sf_rootfs_active=c                      a
 EOF
+
+# ------------------------------------------- two reboot components, one set
+# fw's trial is armed with rootfs's (one bundle): both spend a try, both are on
+# the command line, all three components' variables are kept; when rootfs's
+# trial cannot be loaded, both fall back together
+board=board-fw
+cat >>"$W/vars.base" <<'EOF'
+sf_fw_active=a
+sf_fw_trial=b
+sf_fw_tries=3
+sf_fw_floor=0
+sf_fw_a_ver=7
+sf_fw_a_sv=0
+sf_fw_b_ver=8
+sf_fw_b_sv=0
+EOF
+c=two-spend
+vars "$W/$c.vars"
+setup $c 1 1 "$W/$c.vars" 0 0 -
+boot
+check "$c: both trials booted: slotflip.fw=b slotflip.rootfs=b" \
+	eval '[ "$booted" = b ] && [ "$cmdline" = "console=ttyS0,115200 slotflip.fw=b slotflip.rootfs=b" ]'
+vars "$W/$c.want" sf_rootfs_tries=2 sf_fw_tries=2 -vendor_serial
+check "$c: both tries stored, the thirty sf_* variables kept" \
+	eval '[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]'
+
+c=two-unloadable
+vars "$W/$c.vars"
+setup $c 1 1 "$W/$c.vars" 0 0 -
+dd if=/dev/zero of="$img" bs=512 seek=$(($($ENVIMG offsets "$img" 4) / 512)) count=8192 conv=notrunc status=none
+boot
+check "$c: both fall back: slotflip.fw=a slotflip.rootfs=a" \
+	eval '[ "$booted" = a ] && [ "$cmdline" = "console=ttyS0,115200 slotflip.fw=a slotflip.rootfs=a" ]'
+vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed \
+	-sf_fw_trial -sf_fw_tries sf_fw_bad=b sf_fw_bad_why=failed -vendor_serial
+check "$c: both fallbacks stored" eval '[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]'
+board=board
 
 # ----------------------------------------------------------- power cuts
 # sfb_hold makes the script pause after each copy write; the harness cuts the
