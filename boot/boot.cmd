@@ -8,7 +8,8 @@
 # What it does, in order:
 #   1. read both copies of the redundant environment (libubootenv layout:
 #      crc32 | flags | data, two copies on a raw partition) and import the
-#      current one, chosen exactly as libubootenv chooses it;
+#      sf_* variables of the current one, chosen exactly as libubootenv
+#      chooses it;
 #   2. for every component with activation = "reboot": spend one try of an
 #      armed trial before booting it, or fall back when no try is left;
 #   3. if anything changed, write both copies back, holding every sf_*
@@ -97,19 +98,29 @@ setenv sfb_first 1
 if itest.b *${sfb_f2} -gt *${sfb_f1}; then setenv sfb_first 2; fi
 if itest.b *${sfb_f1} == 0xff && itest.b *${sfb_f2} == 0; then setenv sfb_first 2; fi
 if itest.b *${sfb_f2} == 0xff && itest.b *${sfb_f1} == 0; then setenv sfb_first 1; fi
+# (An import of the name sfb_crc_only, which no environment holds, checks the
+# crc32 and imports nothing.)
 setenv sfb_cur none
 if test "${sfb_first}" = 1; then
-	if env import -c ${sfb_c1_body} ${sfb_isize}; then setenv sfb_cur 1
-	elif env import -c ${sfb_c2_body} ${sfb_isize}; then setenv sfb_cur 2; fi
+	if env import -c ${sfb_c1_body} ${sfb_isize} sfb_crc_only; then setenv sfb_cur 1
+	elif env import -c ${sfb_c2_body} ${sfb_isize} sfb_crc_only; then setenv sfb_cur 2; fi
 else
-	if env import -c ${sfb_c2_body} ${sfb_isize}; then setenv sfb_cur 2
-	elif env import -c ${sfb_c1_body} ${sfb_isize}; then setenv sfb_cur 1; fi
+	if env import -c ${sfb_c2_body} ${sfb_isize} sfb_crc_only; then setenv sfb_cur 2
+	elif env import -c ${sfb_c1_body} ${sfb_isize} sfb_crc_only; then setenv sfb_cur 1; fi
 fi
 if test "${sfb_cur}" = none; then
 	# Factory-fresh or destroyed: nothing is known, so nothing is decided
 	# and nothing is written; only "slotflip init" creates the state.
 	echo "slotflip: no valid environment copy: booting slot a, writing nothing"
 else
+	# Import the ten sf_* variables of each component of the board (and
+	# the test hook), nothing else: a stored variable can never replace
+	# U-Boot's own or this script's settings.
+	if test "${sfb_cur}" = 1; then setenv sfb_body ${sfb_c1_body}; else setenv sfb_body ${sfb_c2_body}; fi
+	for c in ${sfb_all}; do
+		env import -c ${sfb_body} ${sfb_isize} sf_${c}_active sf_${c}_trial sf_${c}_tries sf_${c}_bad sf_${c}_bad_why sf_${c}_floor sf_${c}_a_ver sf_${c}_b_ver sf_${c}_a_sv sf_${c}_b_sv
+	done
+	env import -c ${sfb_body} ${sfb_isize} sfb_hold
 	echo "slotflip: environment copy ${sfb_cur}"
 fi
 

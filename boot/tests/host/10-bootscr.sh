@@ -226,6 +226,18 @@ check "$c: no copy imported, slot a booted" eval '[ "$copy" = none ] && [ "$boot
 check "$c: nothing written (both copies still invalid, byte for byte)" [ "$(copies)" = "$copies_before" ]
 check "$c: fw_printenv refuses it too" eval '! fw_printenv -c "$W/$c.cfg" >/dev/null 2>&1' 
 
+# --------------------------------------------- only sf_* variables count
+# stored variables named like the script's settings or U-Boot's are ignored:
+# this one would load slot b's kernel from partition 6 if it were imported
+c=foreign-vars
+vars "$W/$c.vars" sfb_part_rootfs_b=6 'bootcmd=echo hijacked'
+setup $c 1 1 "$W/$c.vars" 0 0 -
+boot
+check "$c: trial slot b loaded from its own partition" eval '[ "$booted" = b ]'
+vars "$W/$c.want" sf_rootfs_tries=2 -vendor_serial -sfb_part_rootfs_b -bootcmd
+check "$c: foreign variables dropped by U-Boot's write" \
+	eval '[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]'
+
 # ------------------------------------------------------ spending a try
 c=spend-3
 vars "$W/$c.vars"
