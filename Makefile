@@ -38,6 +38,7 @@ WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshad
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 SF_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -Iboot -MMD -MP
+SF_VERSION := $(shell cat VERSION)
 SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto -lpthread
 ifeq ($(SAN),1)
 SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -102,6 +103,9 @@ $(O)/%.o: %.c $(autoconf)
 # tests include the harness (tap.h) and the fakes (support/)
 $(O)/updater/tests/%.o $(O)/boot/tests/%.o: SF_CFLAGS += -Iupdater/tests
 
+$(O)/updater/cli/main.o: SF_CFLAGS += -DSLOTFLIP_VERSION='"$(SF_VERSION)"'
+$(O)/updater/cli/main.o: VERSION
+
 $(O)/libslotflip.a: $(lib-objs)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
@@ -129,6 +133,14 @@ check: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory O=$(O) all
 	$(Q)scripts/demo.sh $(O)/slotflip
+
+$(O)/scripts/bench/onepass: $(O)/scripts/bench/onepass.o $(O)/libslotflip.a
+	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
+
+bench:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory O=$(O) all $(O)/scripts/bench/onepass
+	$(Q)scripts/bench/bench.sh $(O)
 
 help:
 	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'

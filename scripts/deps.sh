@@ -16,7 +16,7 @@ build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmb
 check="$build device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
 qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3"
 fuzz="$build clang libclang-rt-14-dev llvm"
-bench="$qemu rauc swupdate gnuplot-nox squashfs-tools time"
+bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux"
 
 case "${1:-}" in
 build) want=$build ;;

@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"  remove COMPONENT                       go back to the previous slot\n"
 	"host commands:\n"
 	"  bundle create|verify|info ...          make and check bundles ('slotflip bundle' for help)\n"
+	"  --version                              version and SHA-256 engine\n"
 	"\n"
 	"The system description is --config PATH, else $SLOTFLIP_CONFIG, else " CONFIG_DEFAULT_SYSTEM_CONFIG ".\n"
 	"Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 refused by policy,\n"
@@ -94,6 +95,19 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Version and the SHA-256 engine this machine gets. */
+static int print_version(void)
+{
+	struct sha256 *h;
+
+	printf("slotflip %s\n", SLOTFLIP_VERSION);
+	if (sha256_new(&h, SHA256_ENGINE_AUTO))
+		return SF_EFAIL;
+	printf("sha256 engine: %s\n", sha256_engine_name(h));
+	sha256_free(h);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv, struct sf_err *err);
@@ -108,6 +122,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli *c;
@@ -133,6 +148,10 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			free(c);
 			return 0;
+		case 'V':
+			ret = print_version();
+			free(c);
+			return ret;
 		default:
 			fputs(usage_text, stderr);
 			free(c);

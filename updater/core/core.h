@@ -29,7 +29,7 @@
 
 /**
  * struct sf_progress - one progress report of an install
- * @phase:     "verify", "write", "readback" or "arm"
+ * @phase:     "verify" (header), "write" (image data: written, hashed, read back) or "arm"
  * @component: the component being written or read back, "" otherwise
  * @done:      bytes of this phase done
  * @total:     bytes of this phase in all

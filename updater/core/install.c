@@ -4,7 +4,7 @@
  * of this file: nothing is written before the header, every signature and the
  * policy are checked; store (1) marks the targets empty before their first byte
  * changes; store (2), the last write, arms them only after every image was
- * written, synced, read back and matched its signed hash.
+ * written, read back from the device, matched its signed hash and was synced.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +32,6 @@ struct install {
 	uint64_t total, done;
 	const char *cur_comp;
 	const struct sha256_ops *hops;
-	uint64_t *sums[CONFIG_MAX_BUNDLE_IMAGES];
 };
 
 static void report(struct install *in, const char *phase, const char *comp, uint64_t done, uint64_t total)
@@ -100,82 +99,53 @@ static void on_write(void *priv, uint64_t done)
 	report(in, "write", in->cur_comp, in->done + done, in->total);
 }
 
-static void on_readback(void *priv, uint64_t done)
-{
-	struct install *in = priv;
-
-	report(in, "readback", in->cur_comp, in->done + done, in->total);
-}
-
-/* The stream job of plan item @k; "slot b of webkit (/dev/x)" goes to @what. */
-static void job_of(struct install *in, unsigned int k, struct stream_job *job, char *what, size_t len)
+/*
+ * Stream image @k into its slot, hashing exactly the bytes written and reading
+ * them back as they reach the device, then sync.
+ */
+static int write_image(struct install *in, unsigned int k)
 {
 	const struct plan_item *it = &in->plan.item[k];
 	const struct fit_image *img = &in->bundle.image[it->image];
 	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
-
-	snprintf(what, len, "slot %s of %s (%s)", slot_name(it->slot), sc->name, sc->slot[it->slot]);
-	*job = (struct stream_job){ .src = in->src, .size = img->data_size, .chunk = in->chunk,
-				    .ops = in->ctx->slot, .hops = in->hops, .hash = in->hash, .what = what,
-				    .priv = in };
-	in->cur_comp = sc->name;
-}
-
-/* Stream image @k into its slot, hashing exactly the bytes written, then sync. */
-static int write_image(struct install *in, unsigned int k)
-{
-	const struct fit_image *img = &in->bundle.image[in->plan.item[k].image];
-	const struct sysconf_comp *sc = &in->ctx->sys->c[in->plan.item[k].comp];
-	uint8_t digest[SHA256_LEN];
-	struct stream_job job;
+	const char *path = sc->slot[it->slot];
+	struct stream_job job = { .src = in->src, .size = img->data_size, .chunk = in->chunk, .ops = in->ctx->slot,
+				  .hops = in->hops, .hash = in->hash, .progress = on_write, .priv = in };
 	char what[SYSCONF_PATH_MAX + 64];
+	uint8_t digest[SHA256_LEN];
 	int ret, cret;
 
-	job_of(in, k, &job, what, sizeof(what));
-	job.progress = on_write;
-	in->sums[k] = calloc(stream_chunks(&job) + 1, sizeof(uint64_t));
-	if (!in->sums[k])
-		return sf_fail_errno(in->err, SF_EFAIL, ENOMEM, "checksums of %s", what);
+	snprintf(what, sizeof(what), "slot %s of %s (%s)", slot_name(it->slot), sc->name, path);
+	job.what = what;
+	in->cur_comp = sc->name;
 	ret = src_skip_to(in->src, img->data_offset, in->err);
 	if (ret)
 		return ret;
-	ret = job.ops->open(in->ctx->slot_priv, sc->slot[in->plan.item[k].slot], SLOT_WRITE, &job.h);
+	ret = job.ops->open(in->ctx->slot_priv, path, SLOT_WRITE, &job.wh);
 	if (ret)
 		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s", what);
-	ret = stream_write(&job, digest, in->sums[k], in->err);
+	ret = job.ops->open(in->ctx->slot_priv, path, SLOT_READ, &job.rh);
+	if (ret) {
+		ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s to read it back", what);
+		goto out;
+	}
+	ret = stream_copy(&job, digest, in->err);
 	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
 		ret = sf_fail(in->err, SF_EVERIFY, "image '%s' (%s): the payload does not match its signed sha256",
 			      img->node, img->component);
 	if (!ret) {
-		ret = job.ops->sync(job.h);
+		ret = job.ops->sync(job.wh);
 		if (ret)
 			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot sync %s", what);
 	}
-	cret = job.ops->close(job.h);
+	cret = job.ops->close(job.rh);
+	if (!ret && cret)
+		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
+out:
+	cret = job.ops->close(job.wh);
 	if (!ret && cret)
 		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
 	in->done += img->data_size;
-	return ret;
-}
-
-/* Read image @k's slot back and compare it with what was written. */
-static int read_back(struct install *in, unsigned int k)
-{
-	const struct sysconf_comp *sc = &in->ctx->sys->c[in->plan.item[k].comp];
-	struct stream_job job;
-	char what[SYSCONF_PATH_MAX + 64];
-	int ret, cret;
-
-	job_of(in, k, &job, what, sizeof(what));
-	job.progress = on_readback;
-	ret = job.ops->open(in->ctx->slot_priv, sc->slot[in->plan.item[k].slot], SLOT_READ, &job.h);
-	if (ret)
-		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s to read it back", what);
-	ret = stream_readback(&job, in->sums[k], in->err);
-	cret = job.ops->close(job.h);
-	if (!ret && cret)
-		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
-	in->done += job.size;
 	return ret;
 }
 
@@ -213,9 +183,6 @@ static int run(struct install *in)
 
 	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
 		ret = write_image(in, k);
-	in->done = 0;
-	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
-		ret = read_back(in, k);
 	if (ret)
 		return ret;
 
@@ -247,8 +214,6 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *o
 	}
 	if (in->hash)
 		in->hops->destroy(in->hash);
-	for (unsigned int k = 0; k < CONFIG_MAX_BUNDLE_IMAGES; k++)
-		free(in->sums[k]);
 	free(in->header);
 	free(in);
 	return ret;

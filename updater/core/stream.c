@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t stream_chunks(const struct stream_job *job)
-{
-	return (job->size + job->chunk - 1) / job->chunk;
-}
-
 static uint64_t rotl(uint64_t x, int r)
 {
 	return (x << r) | (x >> (64 - r));
@@ -56,20 +51,32 @@ struct buf {
 	int refs; /* stages still using it */
 };
 
+enum stage { ST_READ, ST_HASH, ST_WRITE, ST_VERIFY };
+
 struct pipe {
 	const struct stream_job *job;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct buf buf[STREAM_BUFFERS];
-	uint64_t produced, hashed, written;
+	uint64_t produced, hashed, written, verified;
 	bool eof;
-	int failed;	   /* first stage failure: -errno */
-	bool write_failed; /* it was the writer's */
+	int failed; /* first stage failure: -errno, or 1 for a mismatch */
+	enum stage fail_stage;
 	uint64_t fail_off;
 	uint64_t *sums;
+	uint8_t *vbuf; /* the verifier's own buffer */
 };
 
-/* Wait for chunk @*next of a stage; NULL at the end or after a failure. */
+static void fail(struct pipe *p, enum stage st, int ret, uint64_t idx)
+{
+	if (p->failed)
+		return;
+	p->failed = ret;
+	p->fail_stage = st;
+	p->fail_off = idx * p->job->chunk;
+}
+
+/* Wait for chunk @*next of the hasher or writer; NULL at the end or after a failure. */
 static struct buf *stage_next(struct pipe *p, uint64_t *next)
 {
 	struct buf *b = NULL;
@@ -83,14 +90,11 @@ static struct buf *stage_next(struct pipe *p, uint64_t *next)
 	return b;
 }
 
-static void stage_done(struct pipe *p, struct buf *b, uint64_t *next, int ret, bool writer)
+static void stage_done(struct pipe *p, struct buf *b, uint64_t *next, int ret, enum stage st)
 {
 	pthread_mutex_lock(&p->mu);
-	if (ret && !p->failed) {
-		p->failed = ret;
-		p->write_failed = writer;
-		p->fail_off = *next * p->job->chunk;
-	}
+	if (ret)
+		fail(p, st, ret, *next);
 	b->refs--;
 	(*next)++;
 	pthread_cond_broadcast(&p->cv);
@@ -103,7 +107,7 @@ static void *hasher(void *arg)
 	struct buf *b;
 
 	while ((b = stage_next(p, &p->hashed)))
-		stage_done(p, b, &p->hashed, p->job->hops->update(p->job->hash, b->data, b->len), false);
+		stage_done(p, b, &p->hashed, p->job->hops->update(p->job->hash, b->data, b->len), ST_HASH);
 	return NULL;
 }
 
@@ -115,12 +119,49 @@ static void *writer(void *arg)
 
 	while ((b = stage_next(p, &p->written))) {
 		uint64_t idx = p->written;
-		int ret = job->ops->write(job->h, b->data, b->len, idx * job->chunk);
+		int ret = job->ops->write(job->wh, b->data, b->len, idx * job->chunk);
 
 		p->sums[idx] = stream_sum(b->data, b->len);
-		stage_done(p, b, &p->written, ret, true);
+		stage_done(p, b, &p->written, ret, ST_WRITE);
 	}
 	return NULL;
+}
+
+/* Follow the writer: each written chunk to the device, read back, compared. */
+static void *verifier(void *arg)
+{
+	struct pipe *p = arg;
+	const struct stream_job *job = p->job;
+
+	for (;;) {
+		uint64_t idx, off;
+		size_t n;
+		int ret;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->failed && p->verified == p->written && !(p->eof && p->written == p->produced))
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->failed || p->verified == p->written) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		idx = p->verified;
+		pthread_mutex_unlock(&p->mu);
+
+		off = idx * job->chunk;
+		n = job->size - off < job->chunk ? (size_t)(job->size - off) : job->chunk;
+		ret = job->ops->flush ? job->ops->flush(job->wh, off, n) : 0;
+		ret = ret ?: job->ops->read(job->rh, p->vbuf, n, off);
+		if (!ret && stream_sum(p->vbuf, n) != p->sums[idx])
+			ret = 1;
+
+		pthread_mutex_lock(&p->mu);
+		if (ret)
+			fail(p, ST_VERIFY, ret, idx);
+		p->verified++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
 }
 
 /* Read the stream into free buffers until the image is in or a stage failed. */
@@ -155,84 +196,74 @@ static int produce(struct pipe *p, struct sf_err *err)
 	}
 	pthread_mutex_lock(&p->mu);
 	p->eof = true;
-	if (ret && !p->failed)
-		p->failed = -ECANCELED; /* the reader's own error is in @err */
+	if (ret)
+		fail(p, ST_READ, -ECANCELED, p->produced); /* the reader's own error is in @err */
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return ret;
 }
 
-int stream_write(const struct stream_job *job, uint8_t digest[SHA256_LEN], uint64_t *sums, struct sf_err *err)
+static int report(const struct pipe *p, struct sf_err *err)
 {
-	struct pipe p = { .job = job, .sums = sums };
-	pthread_t th[2];
-	int started = 0, ret;
+	const char *what = p->job->what;
+	unsigned long long off = (unsigned long long)p->fail_off;
+
+	switch (p->fail_stage) {
+	case ST_HASH:
+		return sf_fail_errno(err, SF_EIO, p->failed, "sha256 of %s", what);
+	case ST_WRITE:
+		return sf_fail_errno(err, SF_EIO, p->failed, "cannot write %s at byte %llu", what, off);
+	case ST_VERIFY:
+		if (p->failed > 0)
+			return sf_fail(err, SF_EIO, "%s does not read back what was written (chunk at byte %llu)", what,
+				       off);
+		return sf_fail_errno(err, SF_EIO, p->failed, "cannot read back %s at byte %llu", what, off);
+	default:
+		return sf_fail(err, SF_EFAIL, "%s: pipeline stopped", what);
+	}
+}
+
+int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct sf_err *err)
+{
+	static void *(*const stages[])(void *) = { hasher, writer, verifier };
+	struct pipe p = { .job = job };
+	pthread_t th[3];
+	unsigned int started = 0;
+	uint64_t chunks = (job->size + job->chunk - 1) / job->chunk;
+	int ret = 0;
 
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
-	for (int i = 0; i < STREAM_BUFFERS; i++) {
-		if (posix_memalign((void **)&p.buf[i].data, SLOT_IO_ALIGN, job->chunk)) {
+	p.sums = calloc(chunks + 1, sizeof(*p.sums));
+	if (!p.sums || posix_memalign((void **)&p.vbuf, SLOT_IO_ALIGN, job->chunk))
+		ret = sf_fail(err, SF_EFAIL, "cannot allocate the checksums of %s", job->what);
+	for (int i = 0; i < STREAM_BUFFERS && !ret; i++)
+		if (posix_memalign((void **)&p.buf[i].data, SLOT_IO_ALIGN, job->chunk))
 			ret = sf_fail(err, SF_EFAIL, "cannot allocate %d buffers of %zu bytes", STREAM_BUFFERS,
 				      job->chunk);
-			goto out;
+	for (; !ret && started < 3; started++) {
+		if (pthread_create(&th[started], NULL, stages[started], &p)) {
+			ret = sf_fail(err, SF_EFAIL, "cannot start a thread for %s", job->what);
+			pthread_mutex_lock(&p.mu);
+			fail(&p, ST_READ, -EAGAIN, 0);
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+			break;
 		}
 	}
-	if (pthread_create(&th[0], NULL, hasher, &p)) {
-		ret = sf_fail(err, SF_EFAIL, "cannot start the hashing thread");
-		goto out;
-	}
-	started++;
-	if (pthread_create(&th[1], NULL, writer, &p)) {
-		ret = sf_fail(err, SF_EFAIL, "cannot start the writing thread");
-		pthread_mutex_lock(&p.mu);
-		p.failed = -EAGAIN;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		goto join;
-	}
-	started++;
-	ret = produce(&p, err);
-join:
-	for (int i = 0; i < started; i++)
+	if (!ret)
+		ret = produce(&p, err);
+	for (unsigned int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	if (!ret && p.failed) {
-		if (p.write_failed)
-			ret = sf_fail_errno(err, SF_EIO, p.failed, "cannot write %s at byte %llu", job->what,
-					    (unsigned long long)p.fail_off);
-		else
-			ret = sf_fail_errno(err, SF_EIO, p.failed, "sha256 of %s", job->what);
-	}
+	if (!ret && p.failed)
+		ret = report(&p, err);
 	if (!ret && job->hops->final(job->hash, digest))
 		ret = sf_fail(err, SF_EIO, "sha256 of %s failed", job->what);
-out:
 	for (int i = 0; i < STREAM_BUFFERS; i++)
 		free(p.buf[i].data);
+	free(p.vbuf);
+	free(p.sums);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
-	return ret;
-}
-
-int stream_readback(const struct stream_job *job, const uint64_t *sums, struct sf_err *err)
-{
-	uint64_t off = 0, idx = 0;
-	void *buf;
-	int ret = 0;
-
-	if (posix_memalign(&buf, SLOT_IO_ALIGN, job->chunk))
-		return sf_fail(err, SF_EFAIL, "cannot allocate a buffer of %zu bytes", job->chunk);
-	for (; off < job->size && !ret; off += job->chunk, idx++) {
-		size_t n = job->size - off < job->chunk ? (size_t)(job->size - off) : job->chunk;
-
-		ret = job->ops->read(job->h, buf, n, off);
-		if (ret)
-			ret = sf_fail_errno(err, SF_EIO, ret, "cannot read back %s at byte %llu", job->what,
-					    (unsigned long long)off);
-		else if (stream_sum(buf, n) != sums[idx])
-			ret = sf_fail(err, SF_EIO, "%s does not read back what was written (chunk at byte %llu)",
-				      job->what, (unsigned long long)off);
-		else if (job->progress)
-			job->progress(job->priv, off + n);
-	}
-	free(buf);
 	return ret;
 }

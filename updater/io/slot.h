@@ -28,6 +28,10 @@ enum slot_mode {
  * @write: write all @len bytes at @off (retrying short writes and EINTR)
  * @read:  read exactly @len bytes at @off (retrying short reads and EINTR);
  *         -ENODATA when the slot ends first
+ * @flush: optional (may be NULL): have the writes to [@off, @off + @len) reach
+ *         the device and wait for them, so that a read through another handle
+ *         that bypasses the cache sees them; not a durability barrier (only
+ *         @sync is)
  * @sync:  make every write so far durable
  * @close: release the handle; reports a deferred write error
  *
@@ -40,6 +44,7 @@ struct slot_ops {
 	int (*open)(void *priv, const char *path, enum slot_mode mode, void **h);
 	int (*write)(void *h, const void *buf, size_t len, uint64_t off);
 	int (*read)(void *h, void *buf, size_t len, uint64_t off);
+	int (*flush)(void *h, uint64_t off, uint64_t len);
 	int (*sync)(void *h);
 	int (*close)(void *h);
 };

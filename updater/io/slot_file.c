@@ -151,6 +151,17 @@ static int file_read(void *h, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+static int file_flush(void *h, uint64_t off, uint64_t len)
+{
+	struct slot_file *f = h;
+	unsigned int flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+
+	while (sync_file_range(f->fd, (off_t)off, (off_t)len, flags) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 static int file_sync(void *h)
 {
 	struct slot_file *f = h;
@@ -177,6 +188,7 @@ const struct slot_ops slot_file_ops = {
 	.open = file_open,
 	.write = file_write,
 	.read = file_read,
+	.flush = file_flush,
 	.sync = file_sync,
 	.close = file_close,
 };
