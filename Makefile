@@ -1,6 +1,7 @@
 # slotflip — kbuild-style Makefile.
 #
 #   make                      build $(O)/slotflip with the current (or default) configuration
+#   make defconfig            load configs/$(DEFCONFIG) into $(O)/.config
 #   make <name>_defconfig     load configs/<name>_defconfig into $(O)/.config
 #   make menuconfig           edit $(O)/.config
 #   make install DESTDIR=... PREFIX=/usr
@@ -50,7 +51,7 @@ autoconf := $(O)/include/generated/autoconf.h
 kconfig_env := KCONFIG_CONFIG=$(config) srctree=$(CURDIR)
 
 # The configuration decides which objects are built (obj-$(CONFIG_X)).
-ifeq ($(filter %_defconfig menuconfig clean distclean help deps,$(MAKECMDGOALS)),)
+ifeq ($(filter %defconfig menuconfig clean distclean help deps,$(MAKECMDGOALS)),)
 -include $(config)
 endif
 
@@ -64,7 +65,7 @@ test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
 .PHONY: all install check tests demo fuzz bench qemu-test qemu-demo clean distclean menuconfig \
-	savedefconfig help deps
+	defconfig savedefconfig help deps all-defconfigs
 .DEFAULT_GOAL := all
 
 all: $(O)/slotflip
@@ -79,6 +80,10 @@ $(config): Kconfig
 		echo "  DEFCONFIG $(DEFCONFIG)"; \
 		$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null; \
 	fi
+
+defconfig: configs/$(DEFCONFIG)
+	@mkdir -p $(O)
+	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/defconfig.py --kconfig Kconfig $<
 
 %_defconfig: configs/%_defconfig
 	@mkdir -p $(O)
@@ -125,7 +130,16 @@ install: $(O)/slotflip
 deps:
 	$(Q)scripts/deps.sh check
 
+# every board configuration builds (warnings are errors)
+defconfigs := $(patsubst configs/%,%,$(wildcard configs/*_defconfig))
+all-defconfigs:
+	$(Q)for d in $(defconfigs); do \
+		$(MAKE) --no-print-directory O=$(O)/defconfigs/$$d DEFCONFIG=$$d all >/dev/null || exit 1; \
+		echo "  built $$d"; \
+	done
+
 check: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O) all-defconfigs
 	$(Q)$(MAKE) --no-print-directory O=$(O) tests
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=1 tests
 	$(Q)scripts/run-tests.sh $(O) $(O)/asan
@@ -143,7 +157,7 @@ bench:
 	$(Q)scripts/bench/bench.sh $(O)
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/asan $(O)/tests
