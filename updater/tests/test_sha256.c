@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Every SHA-256 engine gives the same digests: known vectors, every length
- * around the block boundaries, and arbitrary splits of the input. */
+/*
+ * Every SHA-256 engine (common/sha256.c over mbedTLS, sha256_cpu.c on the CPU's
+ * SHA instructions, sha256_afalg.c through the kernel) gives the same digests:
+ * known vectors, every length around the block boundaries, and arbitrary splits
+ * of the input. An engine this machine cannot run is said so and skipped.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -145,6 +145,8 @@ static int fake_read(void *h, void *buf, size_t len, uint64_t off)
 	if (off > d->size || len > d->size - off)
 		return -ENODATA;
 	memcpy(buf, d->volatile_ + off, len);
+	if (++hd->fs->reads == hd->fs->corrupt_read && len)
+		((uint8_t *)buf)[len / 2] ^= 0x10;
 	return 0;
 }
 

@@ -35,6 +35,9 @@ struct fake_dev {
  *              are not injected here)
  * @fail_errno: a negative errno
  * @writes:     write calls that changed something
+ * @reads:      read calls so far
+ * @corrupt_read: when non-zero, read call number @corrupt_read returns its
+ *              data with one bit flipped (a device that lies)
  */
 struct fake_slots {
 	struct fake_dev dev[FAKE_SLOTS_MAX];
@@ -44,6 +47,8 @@ struct fake_slots {
 	unsigned int fail_call;
 	int fail_errno;
 	unsigned int writes;
+	unsigned int reads;
+	unsigned int corrupt_read;
 };
 
 /** fake_slots_add() - a zeroed device of @size bytes at @path */
