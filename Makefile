@@ -121,6 +121,9 @@ $(O)/slotflip: $(cli-objs) $(O)/libslotflip.a
 $(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip.a
 	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
 
+# the command's own logic is tested apart from main()
+$(O)/updater/tests/test_cli: $(addprefix $(O)/,$(cli-lib-y))
+
 tests: $(O)/slotflip $(test-bins)
 
 install: $(O)/slotflip

@@ -66,4 +66,20 @@ int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err);
  */
 void json_str(FILE *f, const char *s);
 
+/**
+ * cli_parse_factory() - parse `--factory COMPONENT=VERSION:SV` (a baseline)
+ * Return: 0, or -SF_EUSAGE naming the argument.
+ */
+int cli_parse_factory(const char *arg, struct sf_factory *f, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
+ * cli_progress_line() - one line of the progress bar:
+ * "[#########        ]  45%    312.4 MiB/s  ETA 0:03  write    webkit"
+ * @out, @size: where to write it
+ * @p:          the progress report
+ * @seconds:    time since the phase began (for the rate and the ETA)
+ */
+void cli_progress_line(char *out, size_t size, const struct sf_progress *p, double seconds);
+
 #endif /* SF_CLI_H */

@@ -36,20 +36,29 @@ static void progress_json(const struct sf_progress *p)
 		(unsigned long long)p->total);
 }
 
-/* "[#########           ]  45%  312.4 MiB/s  ETA 0:03  write webkit" */
-static void progress_bar(struct progress *pr, const struct sf_progress *p, double t)
+void cli_progress_line(char *out, size_t size, const struct sf_progress *p, double seconds)
 {
 	char bar[31];
 	double frac = p->total ? (double)p->done / (double)p->total : 1.0;
-	double rate = t > pr->start ? (double)p->done / (t - pr->start) : 0;
+	double rate = seconds > 0 ? (double)p->done / seconds : 0;
 	double eta = rate > 0 ? (double)(p->total - p->done) / rate : 0;
 	int fill = (int)(frac * 30);
 
+	if (fill > 30)
+		fill = 30;
 	memset(bar, '#', (size_t)fill);
 	memset(bar + fill, ' ', (size_t)(30 - fill));
 	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %3d%% %8.1f MiB/s  ETA %d:%02d  %-8s %-16s", bar, (int)(frac * 100),
-		rate / (1024 * 1024), (int)eta / 60, (int)eta % 60, p->phase, p->component);
+	snprintf(out, size, "[%s] %3d%% %8.1f MiB/s  ETA %d:%02d  %-8s %-16s", bar, (int)(frac * 100),
+		 rate / (1024 * 1024), (int)eta / 60, (int)eta % 60, p->phase, p->component);
+}
+
+static void progress_bar(struct progress *pr, const struct sf_progress *p, double t)
+{
+	char line[160];
+
+	cli_progress_line(line, sizeof(line), p, t - pr->start);
+	fprintf(stderr, "\r%s", line);
 	if (p->done == p->total)
 		fputc('\n', stderr);
 }

@@ -21,8 +21,7 @@ static int names_only(int argc, char **argv, struct sf_err *err)
 	return 0;
 }
 
-/* "C=VER:SV" */
-static int parse_factory(const char *arg, struct sf_factory *f, struct sf_err *err)
+int cli_parse_factory(const char *arg, struct sf_factory *f, struct sf_err *err)
 {
 	const char *eq = strchr(arg, '='), *colon = strrchr(arg, ':');
 	char *end;
@@ -54,7 +53,7 @@ int cmd_init(struct cli *c, int argc, char **argv, struct sf_err *err)
 			return cli_usage(err, "usage: slotflip init [--factory COMPONENT=VERSION:SV ...]");
 		if (n >= CONFIG_MAX_COMPONENTS)
 			return cli_usage(err, "too many --factory entries");
-		ret = parse_factory(optarg, &factory[n++], err);
+		ret = cli_parse_factory(optarg, &factory[n++], err);
 		if (ret)
 			return ret;
 	}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command's own logic (cli/main.c, cmd_state.c, cmd_install.c): JSON string
+ * escaping, `--factory` parsing, the progress bar line. The commands as a whole
+ * are driven by the host tests (updater/tests/host/).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "tap.h"
+
+static const char *json(const char *s)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f)
+		abort();
+	json_str(f, s);
+	fclose(f);
+	return buf;
+}
+
+int main(void)
+{
+	struct sf_factory f;
+	struct sf_err err;
+	char line[160];
+	struct sf_progress p = { .phase = "write", .component = "webkit", .done = 50 << 20, .total = 100 << 20 };
+
+	is_str(json("26.3 (a)"), "\"26.3 (a)\"", "plain string quoted");
+	is_str(json("a\"b\\c"), "\"a\\\"b\\\\c\"", "quote and backslash escaped");
+	is_str(json("x\ty\x01"), "\"x\\u0009y\\u0001\"", "control characters as \\u escapes");
+
+	is_int(cli_parse_factory("webkit=26.3:5", &f, &err), 0, "COMPONENT=VERSION:SV");
+	is_str(f.component, "webkit", "  component");
+	is_str(f.version, "26.3", "  version");
+	is_int(f.sv, 5, "  security version");
+	is_int(cli_parse_factory("kernel=6.1:rc1:2", &f, &err), 0, "the last ':' separates the security version");
+	is_str(f.version, "6.1:rc1", "  version with a colon");
+	is_int(cli_parse_factory("webkit=26.3 (a):5", &f, &err), -SF_EUSAGE, "a patch is not a factory image");
+	is_int(cli_parse_factory("webkit=26.3:-1", &f, &err), -SF_EUSAGE, "negative security version refused");
+	is_int(cli_parse_factory("webkit=26.3:4294967296", &f, &err), -SF_EUSAGE, "beyond 32 bits refused");
+	is_int(cli_parse_factory("webkit:5", &f, &err), -SF_EUSAGE, "missing '=' refused");
+	is_int(cli_parse_factory("Web=1:1", &f, &err), -SF_EUSAGE, "invalid component refused");
+	ok(strstr(err.msg, "--factory 'Web=1:1'") != NULL, "  message names the argument: %s", err.msg);
+
+	cli_progress_line(line, sizeof(line), &p, 0.5);
+	ok(!strncmp(line, "[###############               ]  50%    100.0 MiB/s  ETA 0:00  write    webkit", 78),
+	   "half done at 100 MiB/s: %s", line);
+	p.done = p.total;
+	cli_progress_line(line, sizeof(line), &p, 2.0);
+	ok(strstr(line, "100%") && strstr(line, "[##############################]"), "complete: %s", line);
+	p.total = 0;
+	p.done = 0;
+	cli_progress_line(line, sizeof(line), &p, 0);
+	ok(strstr(line, "100%") != NULL, "nothing to do counts as complete: %s", line);
+	return tap_done();
+}
