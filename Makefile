@@ -10,6 +10,8 @@
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
 #   make bench                benchmarks (install speed and memory against RAUC and SWUpdate)
 #   make qemu-test            the boot chain in QEMU (U-Boot, Linux, slotflip)
+#   make qemu-demo            soft restart, fallback and removal in QEMU, readable
+#   make qemu-bench           soft-restart activation against a reboot, in QEMU
 #
 # Variables: O= output folder (default build), CROSS_COMPILE= tool prefix, V=1 verbose,
 # SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist.
@@ -57,6 +59,7 @@ endif
 
 include updater/Makefile.objs
 include boot/Makefile.objs
+include test-images/rules.mk
 
 lib-objs := $(addprefix $(O)/,$(lib-y))
 cli-objs := $(addprefix $(O)/,$(cli-y))
@@ -160,7 +163,7 @@ bench:
 	$(Q)scripts/bench/bench.sh $(O)
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/asan $(O)/tests
