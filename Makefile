@@ -122,7 +122,7 @@ $(O)/slotflip: $(cli-objs) $(O)/libslotflip.a
 	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
 
 $(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip.a
-	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
+	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(SF_LDLIBS)
 
 # the command's own logic is tested apart from main()
 $(O)/updater/tests/test_cli: $(addprefix $(O)/,$(cli-lib-y))

@@ -282,18 +282,10 @@ static void test_activate(void)
 
 int main(void)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/sf-bootcheck-XXXXXX");
-	if (!mkdtemp(tmp))
-		return 1;
+	tap_tmpdir(tmp, "bootcheck");
 	test_table();
 	test_runs();
 	test_activate();
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-		if (system(cmd))
-			tap_diag("cleanup failed");
-	}
+	tap_rmtree(tmp);
 	return tap_done();
 }

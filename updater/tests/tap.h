@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count, tap_failed;
@@ -64,6 +65,27 @@ __attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const 
 		printf(__VA_ARGS__);                                                         \
 		printf("\n");                                                                \
 	} while (0)
+
+/** tap_tmpdir() - a fresh folder /tmp/sf-@name-XXXXXX, its path in @buf; exits on failure */
+__attribute__((unused)) static char *tap_tmpdir(char buf[64], const char *name)
+{
+	snprintf(buf, 64, "/tmp/sf-%s-XXXXXX", name);
+	if (!mkdtemp(buf)) {
+		printf("Bail out! cannot make %s\n", buf);
+		exit(1);
+	}
+	return buf;
+}
+
+/** tap_rmtree() - remove a folder made by tap_tmpdir() */
+__attribute__((unused)) static void tap_rmtree(const char *dir)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		printf("# cannot remove %s\n", dir);
+}
 
 __attribute__((unused)) static int tap_done(void)
 {

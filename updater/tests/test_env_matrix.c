@@ -133,9 +133,7 @@ int main(void)
 	unsigned int agree = 0, refused = 0;
 	FILE *f;
 
-	snprintf(dir, sizeof(dir), "/tmp/sf-envmatrix-XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
+	tap_tmpdir(dir, "envmatrix");
 	snprintf(cfg, sizeof(cfg), "%s/fw_env.config", dir);
 	f = fopen(cfg, "w");
 	if (!f)
@@ -172,12 +170,6 @@ int main(void)
 		}
 	tap_diag("%u combinations, %u without a valid copy", agree, refused);
 	is_int(agree, 49, "all 49 combinations compared");
-	{
-		char cmd[96];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			tap_diag("cleanup failed");
-	}
+	tap_rmtree(dir);
 	return tap_done();
 }

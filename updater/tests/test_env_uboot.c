@@ -142,19 +142,11 @@ static void test_uboot(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/sf-envuboot-XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
+	tap_tmpdir(dir, "envuboot");
 	snprintf(cfg, sizeof(cfg), "%s/fw_env.config", dir);
 	snprintf(file, sizeof(file), "%s/uboot.env", dir);
 	test_parse();
 	test_uboot();
-	{
-		char cmd[96];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			tap_diag("cleanup failed");
-	}
+	tap_rmtree(dir);
 	return tap_done();
 }

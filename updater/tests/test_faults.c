@@ -296,9 +296,7 @@ int main(void)
 	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL },
 				   { "kernel", "2", 2, NULL } };
 
-	snprintf(tmp, sizeof(tmp), "/tmp/sf-faults-XXXXXX");
-	if (!mkdtemp(tmp))
-		return 1;
+	tap_tmpdir(tmp, "faults");
 	keys = sim_setup(tmp);
 	for (unsigned int c = 0; c < SIM_COMPS; c++) {
 		struct sim_spec s = { sim_comps[c], "1", 1, NULL };
@@ -315,12 +313,6 @@ int main(void)
 	test_syscalls();
 	tap_diag("faults injected: %lu", injected);
 	keyring_free(keys);
-	{
-		char cmd[96];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-		if (system(cmd))
-			tap_diag("cleanup failed");
-	}
+	tap_rmtree(tmp);
 	return tap_done();
 }

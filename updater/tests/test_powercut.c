@@ -416,9 +416,7 @@ int main(void)
 	char path[160];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "/tmp/sf-powercut-XXXXXX");
-	if (!mkdtemp(tmp))
-		return 1;
+	tap_tmpdir(tmp, "powercut");
 	keys = sim_setup(tmp);
 	snprintf(fail_dir, sizeof(fail_dir), "%s/fail.d", tmp);
 	mkdir(fail_dir, 0755);
@@ -439,8 +437,6 @@ int main(void)
 	is_int(violations, 0, "no invariant violated");
 
 	keyring_free(keys);
-	snprintf(path, sizeof(path), "rm -rf %s", tmp);
-	if (system(path))
-		tap_diag("cleanup failed");
+	tap_rmtree(tmp);
 	return tap_done();
 }

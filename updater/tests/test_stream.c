@@ -57,9 +57,7 @@ int main(void)
 	struct sf_err err;
 	unsigned int good = 0;
 
-	snprintf(dir, sizeof(dir), "/tmp/sf-stream-XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
+	tap_tmpdir(dir, "stream");
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 131 + (i >> 9));
 	fake_slots_add(&fs, "/dev/x", SLOT);
@@ -96,12 +94,6 @@ int main(void)
 	ok(stream_sum(data, 100) != stream_sum(data + 1, 100), "the checksum depends on the bytes");
 	ok(stream_sum(data, 100) != stream_sum(data, 101), "and on the length");
 	fake_slots_free(&fs);
-	{
-		char cmd[96];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd))
-			tap_diag("cleanup failed");
-	}
+	tap_rmtree(dir);
 	return tap_done();
 }
