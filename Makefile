@@ -171,4 +171,4 @@ clean:
 distclean:
 	rm -rf $(O)
 
--include $(lib-objs:.o=.d) $(cli-objs:.o=.d) $(test-bins:=.d)
+-include $(lib-objs:.o=.d) $(cli-objs:.o=.d) $(test-bins:=.d) $(test-support:.o=.d) $(O)/scripts/bench/onepass.d
