@@ -13,7 +13,8 @@
 #                         kernel) + /boot/initrd.img (busybox-static,
 #                         DEVICE_SLOTFLIP and its libraries, fw_printenv, the
 #                         modules needed, test-images/rootfs/): 1.0 (factory),
-#                         1.1, 1.2-panic (kernel crash), 1.3-hang (init hangs)
+#                         1.1, 1.2-panic (kernel crash), 1.3-hang (init hangs),
+#                         1.4-unhealthy (fails its health check)
 # OUT/webkit-V.erofs      webkit slot images, uncompressed erofs: 26.3
 #                         (factory), 26.3a (patch "26.3 (a)"), 26.3b (patch
 #                         "26.3 (b)", fails its self test)
@@ -126,6 +127,11 @@ make_rootfs() { # version variant
 	rm -rf "$t" "$W/slot-$v"
 	cp -a "$R" "$t"
 	printf 'ROOTFS_VERSION=%s\nROOTFS_VARIANT=%s\n' "$v" "$variant" >"$t/etc/slotflip-release"
+	if [ "$variant" = unhealthy ]; then
+		# an image that forgot a driver: no softdog, no /dev/watchdog
+		sed -i '/^softdog /d' "$t/lib/modules/load.list"
+		rm "$t/lib/modules/softdog.ko"
+	fi
 	mkdir -p "$W/slot-$v/boot"
 	cp "$KERNEL" "$W/slot-$v/boot/bzImage"
 	(cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$W/slot-$v/boot/initrd.img"
@@ -142,6 +148,7 @@ make_rootfs 1.0 ok
 make_rootfs 1.1 ok
 make_rootfs 1.2 panic
 make_rootfs 1.3 hang
+make_rootfs 1.4 unhealthy
 
 # ---------------------------------------------------------- webkit slots
 make_webkit() { # tag version health
@@ -170,6 +177,7 @@ bundle() { # name, then component options
 bundle rootfs-1.1 --component rootfs --version 1.1 --security-version 2 --image "$OUT/rootfs-1.1.ext4"
 bundle rootfs-1.2 --component rootfs --version 1.2 --security-version 2 --image "$OUT/rootfs-1.2.ext4"
 bundle rootfs-1.3 --component rootfs --version 1.3 --security-version 2 --image "$OUT/rootfs-1.3.ext4"
+bundle rootfs-1.4 --component rootfs --version 1.4 --security-version 2 --image "$OUT/rootfs-1.4.ext4"
 bundle webkit-26.3a --component webkit --version "26.3 (a)" --security-version 4 --base-version 26.3 \
 	--image "$OUT/webkit-26.3a.erofs"
 bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4 --base-version 26.3 \
