@@ -35,8 +35,7 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 	return 0;
 }
 
-/* Image indexes in the order their data lies in the bundle. */
-static void data_order(const struct fit_bundle *b, unsigned int order[])
+void bundle_data_order(const struct fit_bundle *b, unsigned int order[])
 {
 	for (unsigned int k = 0; k < b->n_images; k++) {
 		unsigned int j = k;
@@ -91,7 +90,7 @@ int bundle_verify(struct src *src, const struct keyring *keys, enum sha256_engin
 		ret = sf_fail(err, SF_EFAIL, "cannot set up hashing");
 		goto out;
 	}
-	data_order(out, order);
+	bundle_data_order(out, order);
 	for (unsigned int k = 0; k < out->n_images && !ret; k++)
 		ret = check_image(src, &out->image[order[k]], h, buf, err);
 out:

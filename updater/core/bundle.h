@@ -30,6 +30,14 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 	__attribute__((warn_unused_result));
 
 /**
+ * bundle_data_order() - image indexes of @b in the order their data lies in the
+ * bundle (a stream can only be read forward)
+ * @b:     a verified header
+ * @order: out: b->n_images indexes
+ */
+void bundle_data_order(const struct fit_bundle *b, unsigned int order[]);
+
+/**
  * bundle_verify() - verify a whole bundle: header, signature, and each image's
  * data against its signed hash, in bounded memory
  * @src:    the stream

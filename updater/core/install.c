@@ -77,19 +77,15 @@ static int measure_slots(struct install *in)
 /* Plan items in the order their data appears in the bundle (a stream only goes forward). */
 static void sort_by_offset(struct install *in)
 {
-	struct plan *p = &in->plan;
+	unsigned int order[CONFIG_MAX_BUNDLE_IMAGES];
+	struct plan sorted = { .n = 0 };
 
-	for (unsigned int a = 1; a < p->n; a++) {
-		struct plan_item t = p->item[a];
-		unsigned int b = a;
-
-		while (b > 0 && in->bundle.image[p->item[b - 1].image].data_offset >
-					in->bundle.image[t.image].data_offset) {
-			p->item[b] = p->item[b - 1];
-			b--;
-		}
-		p->item[b] = t;
-	}
+	bundle_data_order(&in->bundle, order);
+	for (unsigned int j = 0; j < in->bundle.n_images; j++)
+		for (unsigned int k = 0; k < in->plan.n; k++)
+			if (in->plan.item[k].image == order[j])
+				sorted.item[sorted.n++] = in->plan.item[k];
+	in->plan = sorted;
 }
 
 static void on_write(void *priv, uint64_t done)
