@@ -106,26 +106,35 @@ static bool in_set(enum bc_action a)
 	return a == BC_SPEND_AND_CHECK || a == BC_CHECK;
 }
 
-/* Mount the committed slot of every component that is not being tried. */
-static int use_committed(struct run *r, bool set_too)
+/*
+ * Mount the committed slot of every component not being tried (of all, with
+ * @set_too). Every component gets its turn even when one fails: the first
+ * failure is returned, with @err set.
+ */
+static int use_committed(struct run *r, bool set_too, struct sf_err *err)
 {
-	int ret;
+	int first = 0;
 
 	for (unsigned int k = 0; k < r->count; k++) {
 		const struct comp_state *c = &r->next.c[r->idx[k]];
+		struct sf_err one;
+		int ret;
 
 		if (in_set(r->act[k]) && !set_too)
 			continue;
-		ret = use_slot(r->hooks, &r->ctx->sys->c[r->idx[k]], c->active, r->err);
-		if (ret)
-			return ret;
+		ret = use_slot(r->hooks, &r->ctx->sys->c[r->idx[k]], c->active, &one);
+		if (ret && !first) {
+			first = ret;
+			*err = one;
+		}
 	}
-	return 0;
+	return first;
 }
 
 /* Fall back every component of the set (and those that must), one store. */
 static int fall_back(struct run *r, const char *why)
 {
+	struct sf_err mount_err;
 	int ret;
 
 	for (unsigned int k = 0; k < r->count; k++) {
@@ -140,10 +149,9 @@ static int fall_back(struct run *r, const char *why)
 	ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
 	if (ret)
 		return ret;
-	/* best effort: the committed slots serve again even if one mount fails */
-	ret = use_committed(r, true);
-	if (ret)
-		return ret;
+	if (use_committed(r, true, &mount_err))
+		return sf_fail(r->err, SF_EFELLBACK, "fell back to the committed slot: %s; and then %s", why,
+			       mount_err.msg);
 	return sf_fail(r->err, SF_EFELLBACK, "fell back to the committed slot: %s", why);
 }
 
@@ -263,7 +271,7 @@ int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned 
 		ret = fall_back(r, why);
 		goto out;
 	}
-	ret = use_committed(r, false);
+	ret = use_committed(r, false, err);
 	if (!ret && set)
 		ret = check_set(r);
 out:
