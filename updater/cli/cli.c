@@ -39,6 +39,7 @@ int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
 		return ret;
 	if (needs & CLI_NEEDS_KEYS) {
 		ret = keyring_load(&c->keys, c->sys.keyring, err);
+		ret = ret ?: keyring_set_policy(c->keys, &c->sys.key_policy, err);
 		if (ret)
 			return ret;
 	}

@@ -134,6 +134,9 @@ static int bundle_verify_cmd(struct cli *c, int argc, char **argv, struct sf_err
 		board = board ? board : c->sys.board;
 	}
 	ret = keyring_load(&c->keys, keyring, err);
+	/* the device's keyring comes with the device's key policy */
+	if (!ret && keyring == c->sys.keyring)
+		ret = keyring_set_policy(c->keys, &c->sys.key_policy, err);
 	if (ret)
 		return ret;
 	b = calloc(1, sizeof(*b));

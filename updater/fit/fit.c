@@ -76,7 +76,7 @@ static int get_u32(const void *fit, int node, const char *prop, const char *what
  * node list and the key; the key decides algorithm and padding.
  */
 static int check_one_sig(const void *fit, int sig, const char *what, const struct fit_inc *inc,
-			 const struct keyring *keys, const char *hint, struct fit_bundle *b, struct sf_err *err)
+			 const struct keyring *keys, const char *hint, struct sf_err *err)
 {
 	const char *algo, *padding, *list;
 	uint8_t digest[SHA256_LEN];
@@ -112,58 +112,179 @@ static int check_one_sig(const void *fit, int sig, const char *what, const struc
 		return ret;
 	if (names_end > hs_size)
 		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings does not cover signed property names", what);
-	ret = keyring_verify(keys, hint, algo, padding, digest, value, (size_t)vlen, err);
-	if (ret)
-		return ret;
-	/* hint is a keyring name (shorter than FIT_NAME_MAX); algo matched a key's */
-	snprintf(b->key_name, sizeof(b->key_name), "%s", hint);
-	snprintf(b->algo, sizeof(b->algo), "%s", algo);
-	return 0;
+	return keyring_verify(keys, hint, algo, padding, digest, value, (size_t)vlen, err);
 }
 
+/*
+ * What the signature nodes of a configuration gave: per keyring key, a valid
+ * signature or the reason its signature failed; what else was seen, for the
+ * message when the policy is not met.
+ */
+struct sig_tally {
+	bool valid[CONFIG_MAX_KEYS];
+	struct sf_err fail[CONFIG_MAX_KEYS];
+	char algo[CONFIG_MAX_KEYS][32]; /* of each valid signature: its key's */
+	int order[CONFIG_MAX_SIGNATURES]; /* keys with a valid signature, in node order */
+	unsigned int n_valid;
+	int first_fail;		/* key index of the first failed one, -1 when none */
+	unsigned int seen;	/* signature nodes looked at */
+	char untrusted[FIT_NAME_MAX];
+	char revoked[FIT_NAME_MAX];
+};
+
+/* Whether the signature's own `hashed-nodes` lists exactly the rebuilt node set (a hint for messages only). */
+static bool hashed_nodes_match(const void *fit, int sig, const struct fit_inc *inc)
+{
+	const char *list, *p;
+	int len, n;
+
+	list = fdt_getprop(fit, sig, "hashed-nodes", &len);
+	n = fit_stringlist_valid(list, len);
+	if (n < 0 || (unsigned int)n != inc->n)
+		return false;
+	p = list;
+	for (unsigned int i = 0; i < inc->n; i++, p += strlen(p) + 1)
+		if (strcmp(p, inc->path[i]))
+			return false;
+	return true;
+}
+
+static void tally_one(const void *fit, int sub, const char *conf_name, const struct fit_inc *inc,
+		      const struct keyring *keys, struct sig_tally *t)
+{
+	const char *sname = fdt_get_name(fit, sub, NULL), *hint, *algo;
+	char what[2 * FIT_NAME_MAX + 32];
+	struct sf_err e = { 0 };
+	int k;
+
+	snprintf(what, sizeof(what), "%s of configuration '%s'", sname, conf_name);
+	if (fit_get_string(fit, sub, "key-name-hint", what, true, &hint, &e))
+		return;
+	k = keyring_index(keys, hint);
+	if (k < 0) {
+		if (!t->untrusted[0])
+			fit_sanitize(t->untrusted, sizeof(t->untrusted), hint, strlen(hint));
+		return;
+	}
+	if (keyring_revoked(keys, (unsigned int)k)) {
+		if (!t->revoked[0])
+			snprintf(t->revoked, sizeof(t->revoked), "%s", keyring_name(keys, (unsigned int)k));
+		return;
+	}
+	if (t->valid[k])
+		return;
+	if (!check_one_sig(fit, sub, what, inc, keys, hint, &e)) {
+		/* it verified, so algo is a string and matched the key's */
+		if (!fit_get_string(fit, sub, "algo", what, true, &algo, &e))
+			snprintf(t->algo[k], sizeof(t->algo[k]), "%s", algo);
+		t->valid[k] = true;
+		t->order[t->n_valid++] = k;
+		return;
+	}
+	if (strstr(e.msg, "does not verify") && !hashed_nodes_match(fit, sub, inc))
+		sf_err_prefix(&e, "%s lists other hashed-nodes than configuration '%s' signs", what, conf_name);
+	if (!t->fail[k].cat)
+		t->fail[k] = e;
+	if (t->first_fail < 0)
+		t->first_fail = k;
+}
+
+/* The refusal when the policy is not met, most specific reason first. */
+static int sig_refusal(const struct keyring *keys, const char *conf_name, const struct sig_tally *t,
+		       struct sf_err *err)
+{
+	unsigned int n_keys = keyring_count(keys), have = 0;
+	bool required = keyring_n_required(keys) > 0;
+
+	if (required && !keyring_mode_any(keys)) {
+		for (unsigned int k = 0; k < n_keys; k++)
+			have += keyring_required(keys, k) && t->valid[k];
+		for (unsigned int k = 0; k < n_keys && have; k++) {
+			if (!keyring_required(keys, k) || t->valid[k])
+				continue;
+			if (t->fail[k].cat) {
+				*err = t->fail[k];
+				return -err->cat;
+			}
+			return sf_fail(err, SF_EVERIFY,
+				       "configuration '%s' has no signature by required key '%s' (required-mode \"all\": %u of %u present)",
+				       conf_name, keyring_name(keys, k), have, keyring_n_required(keys));
+		}
+	}
+	for (unsigned int k = 0; k < n_keys; k++)
+		if (t->fail[k].cat && (!required || keyring_required(keys, k))) {
+			*err = t->fail[k];
+			return -err->cat;
+		}
+	if (t->n_valid)
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' is signed only by key '%s', which is not a required key",
+			       conf_name, keyring_name(keys, (unsigned int)t->order[0]));
+	if (t->first_fail >= 0) {
+		*err = t->fail[t->first_fail];
+		return -err->cat;
+	}
+	if (t->revoked[0])
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' is signed only by revoked key '%s'", conf_name,
+			       t->revoked);
+	if (!t->seen)
+		return sf_fail(err, SF_EVERIFY, "configuration '%s' is not signed", conf_name);
+	if (t->untrusted[0])
+		return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (signed with '%s')", t->untrusted);
+	return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (no key-name-hint)");
+}
+
+/*
+ * Every signature node (at most CONFIG_MAX_SIGNATURES) by a keyring key that
+ * is not revoked is checked; the keyring's policy then decides: any valid
+ * signature, or one (mode "any") or each (mode "all") of the required keys.
+ */
 static int check_signatures(const void *fit, int conf, const char *conf_name, const struct fit_inc *inc,
 			    const struct keyring *keys, struct fit_bundle *b, struct sf_err *err)
 {
-	char untrusted[FIT_NAME_MAX] = "";
-	struct sf_err first = { 0 };
-	unsigned int seen = 0;
-	int sub;
+	unsigned int have = 0;
+	struct sig_tally *t;
+	int sub, first = -1, ret;
 
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "checking signatures");
+	t->first_fail = -1;
 	fdt_for_each_subnode(sub, fit, conf) {
-		const char *sname = fdt_get_name(fit, sub, NULL), *hint;
-		struct sf_err e = { 0 };
-		char what[2 * FIT_NAME_MAX + 32];
+		const char *sname = fdt_get_name(fit, sub, NULL);
 
 		if (!sname)
 			break;
 		if (strncmp(sname, FIT_SIG_PREFIX, strlen(FIT_SIG_PREFIX)))
 			continue;
-		if (seen++ == CONFIG_MAX_SIGNATURES)
+		if (t->seen++ == CONFIG_MAX_SIGNATURES)
 			break;
-		snprintf(what, sizeof(what), "%s of configuration '%s'", sname, conf_name);
-		if (fit_get_string(fit, sub, "key-name-hint", what, true, &hint, &e))
-			continue;
-		if (!keyring_has(keys, hint)) {
-			if (!untrusted[0])
-				fit_sanitize(untrusted, sizeof(untrusted), hint, strlen(hint));
-			continue;
-		}
-		if (!check_one_sig(fit, sub, what, inc, keys, hint, b, &e))
-			return 0;
-		if (!first.cat)
-			first = e;
+		tally_one(fit, sub, conf_name, inc, keys, t);
 	}
-	if (sub < 0 && sub != -FDT_ERR_NOTFOUND)
-		return sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
-	if (first.cat) {
-		*err = first;
-		return -first.cat;
+	if (sub < 0 && sub != -FDT_ERR_NOTFOUND) {
+		ret = sf_fail(err, SF_EVERIFY, "header is malformed: %s", fdt_strerror(sub));
+		goto out;
 	}
-	if (!seen)
-		return sf_fail(err, SF_EVERIFY, "configuration '%s' is not signed", conf_name);
-	if (untrusted[0])
-		return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (signed with '%s')", untrusted);
-	return sf_fail(err, SF_EVERIFY, "no signature by a trusted key (no key-name-hint)");
+	/* the valid signatures that count: by any key, or by required keys only */
+	for (unsigned int i = 0; i < t->n_valid; i++) {
+		unsigned int k = (unsigned int)t->order[i];
+
+		if (keyring_n_required(keys) && !keyring_required(keys, k))
+			continue;
+		have++;
+		if (first < 0)
+			first = (int)k;
+	}
+	if (!have || (keyring_n_required(keys) && !keyring_mode_any(keys) && have < keyring_n_required(keys))) {
+		ret = sig_refusal(keys, conf_name, t, err);
+		goto out;
+	}
+	/* the first counted key, in signature order */
+	snprintf(b->key_name, sizeof(b->key_name), "%s", keyring_name(keys, (unsigned int)first));
+	snprintf(b->algo, sizeof(b->algo), "%s", t->algo[first]);
+	ret = 0;
+out:
+	free(t);
+	return ret;
 }
 
 static void copy_sig_string(char *out, size_t room, const void *fit, int node, const char *prop)

@@ -183,9 +183,27 @@ const char *fit_sanitize(char *dst, size_t dst_size, const char *src, size_t len
  */
 const char *fit_pk_algo(const struct mbedtls_pk_context *pk);
 
-/**
- * keyring_has() - whether the keyring holds a key named @name
+/*
+ * The keyring as the verifier sees it: keys by index (0..keyring_count()-1)
+ * and the policy in force (keyring.h).
  */
-bool keyring_has(const struct keyring *kr, const char *name);
+
+/** keyring_index() - index of the key named @name, -1 when there is none */
+int keyring_index(const struct keyring *kr, const char *name);
+
+/** keyring_name() - name of key @idx */
+const char *keyring_name(const struct keyring *kr, unsigned int idx);
+
+/** keyring_required() - whether key @idx must (or, in mode "any", may) sign */
+bool keyring_required(const struct keyring *kr, unsigned int idx);
+
+/** keyring_revoked() - whether key @idx is revoked: its signatures never count */
+bool keyring_revoked(const struct keyring *kr, unsigned int idx);
+
+/** keyring_n_required() - how many keys are required; 0: any key suffices */
+unsigned int keyring_n_required(const struct keyring *kr);
+
+/** keyring_mode_any() - one required key suffices (else every one must sign) */
+bool keyring_mode_any(const struct keyring *kr);
 
 #endif /* SF_FIT_INTERNAL_H */

@@ -1,36 +1,101 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * keyring — the trusted public keys, a folder of NAME.pem files.
+ * keyring — the trusted public keys, and which of them a bundle must be
+ * signed with.
  *
- * A key's name is its file name without ".pem"; a bundle's signature names the key
- * it was made with in `key-name-hint`. The key record decides the algorithm
- * ("sha256,rsa2048", "sha256,rsa4096", "sha256,ecdsa256") and the RSA padding
- * (PKCS#1 v1.5); a signature claiming anything else is refused.
+ * A keyring is a folder. Each file in it is one of:
+ *  - NAME.pem: a PEM public key, or a PEM X.509 certificate;
+ *  - NAME.crt: a PEM X.509 certificate;
+ *  - FILE.dtb: a U-Boot key blob as `mkimage -K FILE.dtb` writes it (or a
+ *    U-Boot control DTB): every node under /signature is one key, named after
+ *    the node ("key-NAME", or "NAME" as mkimage 2023.01 writes ECDSA keys),
+ *    so that one key set serves U-Boot's verified boot and slotflip.
+ * A bundle's signature names the key it was made with in `key-name-hint`.
+ * The key record decides the algorithm ("sha256,rsa2048", "sha256,rsa4096",
+ * "sha256,ecdsa256") and the RSA padding (PKCS#1 v1.5); a signature claiming
+ * anything else is refused.
+ *
+ * Policy (struct keyring_policy, from the system description, plus the
+ * `required` properties of key blobs): by default one valid signature by any
+ * key of the keyring suffices. With required keys, a bundle needs a valid
+ * signature by each of them (mode "all", the default, as U-Boot) or by one of
+ * them (mode "any"); signatures by other keys then count for nothing. A
+ * revoked key's signatures never count, whatever else the bundle carries.
  *
  * Keys are loaded once, up front: no path is ever built from a bundle's bytes.
  */
 #ifndef SF_KEYRING_H
 #define SF_KEYRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/sf_err.h"
+#include "sf_kconfig.h"
+
+#define KEYRING_NAME_MAX 64 /* key names, including NUL (FIT_NAME_MAX) */
 
 struct keyring;
 
+/** enum keyring_mode - how many required keys must sign */
+enum keyring_mode {
+	KEYRING_MODE_UNSET = 0, /* not said: "all" unless a key blob says "any" */
+	KEYRING_MODE_ALL,	/* every required key */
+	KEYRING_MODE_ANY,	/* at least one required key */
+};
+
 /**
- * keyring_load() - load every NAME.pem of a folder
+ * struct keyring_policy - the system description's say on keys
+ * @mode:       `slotflip,required-mode`
+ * @n_required: entries in @required (`slotflip,required-keys`)
+ * @n_revoked:  entries in @revoked (`slotflip,revoked-keys`)
+ * @required:   key names
+ * @revoked:    key names
+ */
+struct keyring_policy {
+	enum keyring_mode mode;
+	unsigned int n_required;
+	unsigned int n_revoked;
+	char required[CONFIG_MAX_KEYS][KEYRING_NAME_MAX];
+	char revoked[CONFIG_MAX_KEYS][KEYRING_NAME_MAX];
+};
+
+/**
+ * keyring_load() - load every key file of a folder
  * @out: the keyring, to be released with keyring_free()
  * @dir: the folder
  * @err: failure reason
  *
+ * The `required` keys and the `required-mode` of key blobs apply at once, as
+ * keyring_set_policy() would merge them with an empty policy.
+ *
  * Return: 0; -SF_ECONFIG when the folder cannot be read, a file is not a PEM
- * public key (or certificate) of a supported type, there are more than
- * CONFIG_MAX_KEYS keys, or there is no key at all ("keyring 'DIR' holds no key":
- * no key means no bundle verifies, so it is refused up front).
+ * public key (or certificate) of a supported type or a valid key blob, a key
+ * name is defined twice, there are more than CONFIG_MAX_KEYS keys, or there is
+ * no key at all ("keyring 'DIR' holds no key": no key means no bundle
+ * verifies, so it is refused up front).
  */
 int keyring_load(struct keyring **out, const char *dir, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * keyring_set_policy() - apply the system description's key policy
+ * @kr:  a loaded keyring
+ * @p:   the policy; NULL means none (only the key blobs' own `required`)
+ * @err: failure reason
+ *
+ * The required keys are those of @p and those a key blob marks `required`;
+ * the mode is @p's, else the key blobs', else "all". Fails closed: a required
+ * or revoked name that is not in the keyring, a key both required and revoked,
+ * a mode given without required keys, modes that contradict each other, more
+ * required keys than CONFIG_MAX_SIGNATURES in mode "all" (no bundle could
+ * satisfy it) and a keyring whose every key is revoked are configuration
+ * errors. On failure the previous policy stays.
+ *
+ * Return: 0 or -SF_ECONFIG ("required key 'x' is not in keyring 'DIR'").
+ */
+int keyring_set_policy(struct keyring *kr, const struct keyring_policy *p, struct sf_err *err)
+	__attribute__((warn_unused_result));
 
 /** keyring_free() - release a keyring; NULL is accepted */
 void keyring_free(struct keyring *kr);
@@ -48,6 +113,8 @@ unsigned int keyring_count(const struct keyring *kr);
  * @sig:     the signature (`value`): PKCS#1 v1.5 for RSA, raw r||s for ECDSA
  * @sig_len: bytes in @sig
  * @err:     failure reason
+ *
+ * The policy plays no part here (fit_verify() applies it).
  *
  * Return: 0 only when the signature is valid; -SF_EVERIFY otherwise, with one of
  * "no key 'NAME' in the keyring", "signature algorithm 'A' does not match key

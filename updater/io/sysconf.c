@@ -83,7 +83,7 @@ static int copy_str(struct ctx *c, int node, const char *prop, char *out, size_t
 	int n;
 
 	if (bad)
-		return sf_fail(c->err, SF_ECONFIG, "%s: %s: %s is not a string", c->file, where, prop);
+		return sf_fail(c->err, SF_ECONFIG, "%s: %s: %s is not a string", c->file, *where ? where : "/", prop);
 	if (!v) {
 		if (required)
 			return sf_fail(c->err, SF_ECONFIG, "%s: %s: %s is missing", c->file,
@@ -179,6 +179,60 @@ static int load_components(struct ctx *c, struct sysconf *sc)
 	return 0;
 }
 
+/* A list of key names: non-empty NUL-terminated strings, each shorter than KEYRING_NAME_MAX. */
+static int get_key_names(struct ctx *c, const char *prop, char (*out)[KEYRING_NAME_MAX], unsigned int *n)
+{
+	const char *v, *end;
+	int len;
+
+	*n = 0;
+	v = fdt_getprop(c->fdt, 0, prop, &len);
+	if (!v)
+		return 0;
+	end = v + len;
+	/* each entry's NUL lies inside the property: the walk never leaves it */
+	while (v < end) {
+		const char *nul = memchr(v, '\0', (size_t)(end - v));
+
+		if (!nul || nul == v || nul - v >= KEYRING_NAME_MAX)
+			return sf_fail(c->err, SF_ECONFIG, "%s: %s is not a list of key names (1 to %d characters)",
+				       c->file, prop, KEYRING_NAME_MAX - 1);
+		if (*n == CONFIG_MAX_KEYS)
+			return sf_fail(c->err, SF_ECONFIG, "%s: %s lists more than %d keys", c->file, prop,
+				       CONFIG_MAX_KEYS);
+		memcpy(out[(*n)++], v, (size_t)(nul - v) + 1);
+		v = nul + 1;
+	}
+	if (!*n)
+		return sf_fail(c->err, SF_ECONFIG, "%s: %s is empty", c->file, prop);
+	return 0;
+}
+
+static int load_key_policy(struct ctx *c, struct keyring_policy *p)
+{
+	char mode[32];
+	int ret;
+
+	ret = get_key_names(c, "slotflip,required-keys", p->required, &p->n_required);
+	ret = ret ?: get_key_names(c, "slotflip,revoked-keys", p->revoked, &p->n_revoked);
+	ret = ret ?: copy_str(c, 0, "slotflip,required-mode", mode, sizeof(mode), false, false);
+	if (ret)
+		return ret;
+	if (!mode[0])
+		p->mode = KEYRING_MODE_UNSET;
+	else if (!strcmp(mode, "all"))
+		p->mode = KEYRING_MODE_ALL;
+	else if (!strcmp(mode, "any"))
+		p->mode = KEYRING_MODE_ANY;
+	else
+		return sf_fail(c->err, SF_ECONFIG, "%s: slotflip,required-mode = '%s' is neither 'all' nor 'any'",
+			       c->file, mode);
+	if (p->mode != KEYRING_MODE_UNSET && !p->n_required)
+		return sf_fail(c->err, SF_ECONFIG, "%s: slotflip,required-mode is set without slotflip,required-keys",
+			       c->file);
+	return 0;
+}
+
 int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err)
 {
 	struct ctx c = { .file = path, .err = err };
@@ -214,6 +268,7 @@ int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err)
 	ret = copy_str(&c, 0, "slotflip,board", sc->board, sizeof(sc->board), true, false);
 	ret = ret ?: copy_str(&c, 0, "slotflip,env-config", sc->env_config, sizeof(sc->env_config), true, true);
 	ret = ret ?: copy_str(&c, 0, "slotflip,keyring", sc->keyring, sizeof(sc->keyring), true, true);
+	ret = ret ?: load_key_policy(&c, &sc->key_policy);
 	ret = ret ?: copy_str(&c, 0, "slotflip,health-dir", sc->health_dir, sizeof(sc->health_dir), false, true);
 	ret = ret ?: get_u32(&c, 0, "slotflip,max-tries", &sc->max_tries, CONFIG_DEFAULT_MAX_TRIES, 1, 9);
 	ret = ret ?: get_u32(&c, 0, "slotflip,health-timeout-ms", &sc->health_timeout_ms,

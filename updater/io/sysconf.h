@@ -12,6 +12,7 @@
 
 #include "common/sf_err.h"
 #include "common/version.h"
+#include "fit/keyring.h"
 
 #define SYSCONF_PATH_MAX 256
 #define SYSCONF_CMD_MAX 256
@@ -43,6 +44,11 @@ struct sysconf_comp {
  * @board:             `slotflip,board`
  * @env_config:        `slotflip,env-config`, resolved
  * @keyring:           `slotflip,keyring`, resolved
+ * @key_policy:        `slotflip,required-keys` (string list),
+ *                     `slotflip,required-mode` ("all" or "any") and
+ *                     `slotflip,revoked-keys` (string list), for
+ *                     keyring_set_policy(), which checks the names against
+ *                     the keyring
  * @health_dir:        `slotflip,health-dir`, resolved ("" when unset)
  * @max_tries:         `slotflip,max-tries` (1..9), default CONFIG_DEFAULT_MAX_TRIES
  * @health_timeout_ms: `slotflip,health-timeout-ms`, default CONFIG_HEALTH_DEFAULT_TIMEOUT_MS
@@ -54,6 +60,7 @@ struct sysconf {
 	char board[64];
 	char env_config[SYSCONF_PATH_MAX];
 	char keyring[SYSCONF_PATH_MAX];
+	struct keyring_policy key_policy;
 	char health_dir[SYSCONF_PATH_MAX];
 	unsigned int max_tries;
 	unsigned int health_timeout_ms;
@@ -70,7 +77,8 @@ struct sysconf {
  *
  * Return: 0, or -SF_ECONFIG naming the file and the property at fault
  * ("system.dtb: /components/webkit: slot-b is missing", "... activation = 'x'
- * is neither 'soft' nor 'reboot'").
+ * is neither 'soft' nor 'reboot'", "slotflip,required-mode = 'some' is neither
+ * 'all' nor 'any'", "slotflip,revoked-keys is not a list of key names").
  */
 int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err) __attribute__((warn_unused_result));
 
