@@ -230,14 +230,17 @@ lat() { # COMMAND...: median milliseconds over 50 runs
 bootcheck_ms=$(lat "$sf" boot-check)
 status_ms=$(lat "$sf" status --json)
 true_ms=$(lat /bin/true)
-cp "$sf" "$W/slotflip.stripped"
-strip "$W/slotflip.stripped"
-size_kib=$(($(stat -c %s "$W/slotflip.stripped") / 1024))
+# the binary a board carries (no bundle tool), and the host build measured above
+make -C "$top" --no-print-directory O="$W/device" DEFCONFIG=qemu-x86_64_defconfig all >/dev/null
+strip -o "$W/slotflip.device" "$W/device/slotflip"
+strip -o "$W/slotflip.host" "$sf"
+size_kib=$(($(stat -c %s "$W/slotflip.device") / 1024))
+host_kib=$(($(stat -c %s "$W/slotflip.host") / 1024))
 
 # which SHA-256 each tool used
 engine_of_lib() { # BINARY: does the libcrypto it loads use the SHA extensions?
 	local lib
-	lib=$(ldd "$(command -v "$1")" | awk '/libcrypto/ { print $3 }')
+	lib=$(ldd "$(command -v "$1")" | awk '/libcrypto\.so/ { print $3; exit }')
 	if [ -n "$lib" ] && objdump -d "$lib" | grep -q sha256rnds2; then
 		echo "OpenSSL $(openssl version | cut -d' ' -f2) (SHA extensions)"
 	else
@@ -251,4 +254,5 @@ sf_engine=$("$sf" --version | sed -n 's/^sha256 engine: //p')
 	"limit=same engine as slotflip" \
 	"rauc=$(engine_of_lib rauc)" \
 	"swupdate=$(engine_of_lib swupdate)" \
-	"bootcheck_ms=$bootcheck_ms" "status_ms=$status_ms" "true_ms=$true_ms" "size_kib=$size_kib"
+	"bootcheck_ms=$bootcheck_ms" "status_ms=$status_ms" "true_ms=$true_ms" "size_kib=$size_kib" \
+	"host_kib=$host_kib"

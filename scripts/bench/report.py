@@ -63,8 +63,10 @@ def main():
                   f"{'met' if bc <= 5 else 'not met'}")
     checks.append(f"- `slotflip status --json`: {float(info.get('status_ms', 'nan')):.2f} ms median of 50")
     size = int(info.get("size_kib", "0"))
-    checks.append(f"- stripped `slotflip`: {size} KiB, dynamically linked against libfdt, mbedTLS and "
-                  f"libubootenv (target ≤ 150 KiB): {'met' if size <= 150 else 'not met'}")
+    checks.append(f"- stripped `slotflip` as a board carries it (qemu-x86_64_defconfig: no bundle tool): "
+                  f"{size} KiB, dynamically linked against libfdt, mbedTLS and libubootenv "
+                  f"(target ≤ 150 KiB): {'met' if size <= 150 else 'not met'}; the host build with "
+                  f"`bundle create`: {info.get('host_kib', '?')} KiB")
     engines = [f"- {t}: {info[t]}" for t in ("slotflip", "limit", "rauc", "swupdate") if t in info]
 
     text = "\n".join(["# Benchmark", "",
