@@ -8,6 +8,7 @@
 #   make check                set-up, unit + host integration tests, again under ASan/UBSan
 #   make demo                 set-up, then the update story on a simulated board
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
+#   make lint                 clang-tidy and cppcheck over the verifier and env code
 #   make bench                benchmarks (install speed and memory against RAUC and SWUpdate)
 #   make qemu-test            the boot chain in QEMU (U-Boot, Linux, slotflip)
 #   make qemu-demo            soft restart, fallback and removal in QEMU, readable
@@ -60,6 +61,7 @@ endif
 include updater/Makefile.objs
 include boot/Makefile.objs
 include test-images/rules.mk
+include fuzz/Makefile.inc
 
 lib-objs := $(addprefix $(O)/,$(lib-y))
 cli-objs := $(addprefix $(O)/,$(cli-y))
@@ -67,7 +69,7 @@ test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
-.PHONY: all install check tests demo fuzz bench qemu-test qemu-demo clean distclean menuconfig \
+.PHONY: all install check tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
 	defconfig savedefconfig help deps all-defconfigs
 .DEFAULT_GOAL := all
 
@@ -148,7 +150,11 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory O=$(O) all-defconfigs
 	$(Q)$(MAKE) --no-print-directory O=$(O) tests
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=1 tests
+	$(Q)scripts/lint.sh $(O)
 	$(Q)scripts/run-tests.sh $(O) $(O)/asan
+
+lint: $(autoconf)
+	$(Q)scripts/lint.sh $(O)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory O=$(O) all
@@ -163,7 +169,7 @@ bench:
 	$(Q)scripts/bench/bench.sh $(O)
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/asan $(O)/tests

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#define SF_ERR_IMPL /* the definitions below, not the analyser macros of sf_err.h */
 #include "common/sf_err.h"
 
 #include <stdarg.h>

@@ -84,4 +84,14 @@ void sf_err_prefix(struct sf_err *err, const char *fmt, ...) __attribute__((form
  */
 const char *sf_errcat_name(int cat);
 
+#if defined(__clang_analyzer__) && !defined(SF_ERR_IMPL)
+/*
+ * Static analysers (make lint) see one file at a time and would assume a
+ * failure may return 0, then report the "success" path that follows: tell
+ * them what sf_fail() and sf_fail_errno() return.
+ */
+#define sf_fail(err, cat, ...) ((void)sf_fail(err, cat, __VA_ARGS__), -(cat))
+#define sf_fail_errno(err, cat, ...) ((void)sf_fail_errno(err, cat, __VA_ARGS__), -(cat))
+#endif
+
 #endif /* SF_ERR_H */

@@ -353,7 +353,7 @@ static int read_metadata(const void *fit, int img, const char *what, struct fit_
 	if (!sf_component_valid(comp))
 		return sf_fail(err, SF_EVERIFY, "%s: slotflip,component is not a component name ([a-z0-9_]{1,16})",
 			       what);
-	strcpy(im->component, comp);
+	snprintf(im->component, sizeof(im->component), "%s", comp);
 	ret = get_version(fit, img, "slotflip,version", what, true, im->version, &found, err);
 	if (!ret)
 		ret = get_u32(fit, img, "slotflip,security-version", what, true, NULL, &im->security_version, err);
@@ -575,7 +575,7 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 		ret = sf_fail(err, SF_EVERIFY, "/configurations/default names '%s', which is not a configuration", def);
 		goto out;
 	}
-	strcpy(b->config, def);
+	snprintf(b->config, sizeof(b->config), "%s", def);
 	ret = fit_config_inc(fit, conf, inc, err);
 	if (ret)
 		goto out;

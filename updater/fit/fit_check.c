@@ -49,7 +49,7 @@ const char *fit_sanitize(char *dst, size_t dst_size, const char *src, size_t len
 	size_t i;
 
 	for (i = 0; i < len && i + 1 < dst_size && src[i]; i++)
-		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+		dst[i] = (char)(src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?');
 	dst[i] = '\0';
 	return dst;
 }

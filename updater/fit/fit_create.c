@@ -577,13 +577,12 @@ static int sync_parent(const char *path)
 	if (!dir)
 		return -ENOMEM;
 	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
+	if (slash == dir)
 		slash[1] = '\0';
-	else
+	else if (slash)
 		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* no slash: the current folder ("" may not hold ".") */
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd))
 		ret = -errno;
 	if (fd >= 0)

@@ -22,7 +22,7 @@
 #include "fit/keyring_internal.h"
 #include "sf_kconfig.h"
 
-#define KEY_FILE_MAX (64 * 1024) /* a PEM key or certificate is a few KiB */
+#define KEY_FILE_MAX ((size_t)64 * 1024) /* a PEM key or certificate is a few KiB */
 
 enum key_file {
 	KEY_FILE_NONE,

@@ -16,7 +16,7 @@
 #include "common/sf_err.h"
 #include "fit/keyring.h"
 
-#define KEYRING_DTB_MAX (512 * 1024) /* a U-Boot control DTB is well below this */
+#define KEYRING_DTB_MAX ((size_t)512 * 1024) /* a U-Boot control DTB is well below this */
 
 /**
  * struct keyring_key - one trusted key

@@ -65,7 +65,7 @@ int env_config_parse(const char *text, size_t len, struct env_config *out, const
 				       field[2], ENV_COPY_MAX_SIZE);
 		if (strlen(field[0]) >= sizeof(out->dev[0].path))
 			return sf_fail(err, SF_ECONFIG, "%s line %u: device path is too long", name, lineno);
-		strcpy(out->dev[out->n].path, field[0]);
+		snprintf(out->dev[out->n].path, sizeof(out->dev[out->n].path), "%s", field[0]);
 		out->dev[out->n].offset = off;
 		out->dev[out->n].size = (size_t)size;
 		out->n++;

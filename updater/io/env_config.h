@@ -18,7 +18,7 @@
 #include "common/sf_err.h"
 
 #define ENV_CONFIG_MAX_SIZE 4096
-#define ENV_COPY_MAX_SIZE (1024 * 1024)
+#define ENV_COPY_MAX_SIZE 1048576 /* 1 MiB */
 
 struct env_dev {
 	char path[256];

@@ -7,6 +7,7 @@
 #include "io/env.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +134,7 @@ static int apply(struct uboot_ctx *ctx, const struct kv *vars)
 			continue;
 		if (n_stale >= KV_MAX || strlen(name) >= KV_NAME_MAX)
 			return -E2BIG;
-		strcpy(stale[n_stale++], name);
+		snprintf(stale[n_stale++], KV_NAME_MAX, "%s", name);
 	}
 	for (unsigned int i = 0; i < n_stale; i++) {
 		ret = libuboot_set_env(ctx, stale[i], NULL);

@@ -127,7 +127,7 @@ static int load_comp(struct ctx *c, int node, struct sysconf_comp *comp)
 	if (!name || !sf_component_valid(name))
 		return sf_fail(c->err, SF_ECONFIG, "%s: component name '%s' is not [a-z0-9_]{1,16}", c->file,
 			       name ? name : "");
-	strcpy(comp->name, name);
+	snprintf(comp->name, sizeof(comp->name), "%s", name);
 	ret = copy_str(c, node, "slot-a", comp->slot[0], sizeof(comp->slot[0]), true, true);
 	ret = ret ?: copy_str(c, node, "slot-b", comp->slot[1], sizeof(comp->slot[1]), true, true);
 	ret = ret ?: copy_str(c, node, "mount-point", comp->mount_point, sizeof(comp->mount_point), false, false);

@@ -16,7 +16,7 @@
 
 #define SYSCONF_PATH_MAX 256
 #define SYSCONF_CMD_MAX 256
-#define SYSCONF_MAX_SIZE (64 * 1024) /* largest system.dtb read */
+#define SYSCONF_MAX_SIZE 65536 /* largest system.dtb read (64 KiB) */
 
 /**
  * struct sysconf_comp - one component
