@@ -172,6 +172,9 @@ done
 # ---- SWUpdate: streamed (installed-directly), CMS-signed sw-description ------
 mkdir -p "$W/swu/env"
 cp "$W/rauc/env/uboot.env.pristine" "$W/swu/env/uboot.env.pristine"
+# a .swu names its slot device: made again when the loop devices changed
+[ "$(cat "$W/swu/.slots" 2>/dev/null)" = "$SLOT_B" ] || rm -f "$W"/swu/bundle-*.swu
+echo "$SLOT_B" >"$W/swu/.slots"
 for s in $SIZES; do
 	out=$W/swu/bundle-$s.swu c=$W/swu/content-$s
 	[ -s "$out" ] && continue

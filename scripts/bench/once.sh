@@ -47,12 +47,14 @@ rauc)
 	;;
 swupdate)
 	cp "$W/rauc/env/uboot.env.pristine" "$W/rauc/env/uboot.env"
+	: >"$W/swu/run.log"
 	t0=$(ns_now)
 	ok=$(TMPDIR=$W/swu/tmp swupdate -B uboot -k "$W/pki/ca.cert.pem" -H bench-board:1.0 -e stable,copy2 -i "$1" 2>&1 |
 		while IFS= read -r l; do
+			printf '%s\n' "$l" >>"$W/swu/run.log"
 			case $l in *"SWUPDATE successful"*) ns_now ;; esac
 		done)
-	[ -n "$ok" ] || exit 1
+	[ -n "$ok" ] || { tail -n 15 "$W/swu/run.log"; exit 1; }
 	inner "$t0" "$ok"
 	;;
 ns)
