@@ -244,7 +244,8 @@ host_kib=$(($(stat -c %s "$W/slotflip.host") / 1024))
 engine_of_lib() { # BINARY: does the libcrypto it loads use the SHA extensions?
 	local lib
 	lib=$(ldd "$(command -v "$1")" | awk '/libcrypto\.so/ { print $3; exit }')
-	if [ -n "$lib" ] && objdump -d "$lib" | grep -q sha256rnds2; then
+	# count, not grep -q: an early exit would make objdump fail under pipefail
+	if [ -n "$lib" ] && [ "$(objdump -d "$lib" | grep -c sha256rnds2)" -gt 0 ]; then
 		echo "OpenSSL $(openssl version | cut -d' ' -f2) (SHA extensions)"
 	else
 		echo "OpenSSL, portable code"

@@ -4,7 +4,8 @@
  * registers as the instructions want it: ABEF (A in the top lane) and CDGH.
  * Each group of four rounds adds four round constants to four schedule words
  * and runs SHA256RNDS2 twice; schedule words 16..63 come from SHA256MSG1,
- * a 4-byte realignment of the previous two groups and SHA256MSG2.
+ * a 4-byte realignment of the previous two groups and SHA256MSG2. The four
+ * schedule registers rotate by name, so everything stays in registers.
  */
 #include "common/sha256_cpu.h"
 
@@ -35,10 +36,23 @@ int sha256_cpu_usable(void)
 	return 1;
 }
 
+/* Four rounds: the schedule words in @msg plus the round constants from k256[@k]. */
+#define ROUNDS4(msg, k)                                                                            \
+	do {                                                                                       \
+		__m128i m_ = _mm_add_epi32((msg), _mm_load_si128((const __m128i *)&k256[k]));       \
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m_);                                       \
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m_, 0x0e));              \
+	} while (0)
+
+/* W[t..t+3] into @w0, from W[t-16..] (@w0), W[t-12..] (@w1), W[t-8..] (@w2), W[t-4..] (@w3). */
+#define SCHEDULE(w0, w1, w2, w3)                                                                   \
+	((w0) = _mm_sha256msg2_epu32(                                                              \
+		 _mm_add_epi32(_mm_sha256msg1_epu32((w0), (w1)), _mm_alignr_epi8((w3), (w2), 4)), (w3)))
+
 __attribute__((target("sha,sse4.1,ssse3"))) static void compress(uint32_t h[8], const uint8_t *p, size_t blocks)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
-	__m128i abef, cdgh, t, w[4];
+	__m128i abef, cdgh, t, m0, m1, m2, m3;
 
 	/* h[0..3] = A B C D, h[4..7] = E F G H  ->  ABEF, CDGH */
 	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xb1);
@@ -49,21 +63,23 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress(uint32_t h[8], 
 	for (; blocks; blocks--, p += 64) {
 		__m128i save_abef = abef, save_cdgh = cdgh;
 
-		for (int g = 0; g < 16; g++) {
-			__m128i cur, m;
-
-			if (g < 4) {
-				cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
-			} else {
-				/* W[t..t+3] from W[t-16..t-13] (w[g&3]), W[t-12..] , W[t-8..], W[t-4..] */
-				cur = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
-				cur = _mm_add_epi32(cur, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
-				cur = _mm_sha256msg2_epu32(cur, w[(g + 3) & 3]);
-			}
-			w[g & 3] = cur;
-			m = _mm_add_epi32(cur, _mm_load_si128((const __m128i *)&k256[4 * g]));
-			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
-			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+		ROUNDS4(m0, 0);
+		ROUNDS4(m1, 4);
+		ROUNDS4(m2, 8);
+		ROUNDS4(m3, 12);
+		for (int k = 16; k < 64; k += 16) {
+			SCHEDULE(m0, m1, m2, m3);
+			ROUNDS4(m0, k);
+			SCHEDULE(m1, m2, m3, m0);
+			ROUNDS4(m1, k + 4);
+			SCHEDULE(m2, m3, m0, m1);
+			ROUNDS4(m2, k + 8);
+			SCHEDULE(m3, m0, m1, m2);
+			ROUNDS4(m3, k + 12);
 		}
 		abef = _mm_add_epi32(abef, save_abef);
 		cdgh = _mm_add_epi32(cdgh, save_cdgh);

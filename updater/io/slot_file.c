@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Slots in regular files and block devices. Read-back opens the slot with
- * O_DIRECT where the file system or device allows it, so what is compared is
- * what reached the device, not the page cache; otherwise the written range is
- * dropped from the cache first (after fsync, so nothing dirty is lost).
+ * Slots in regular files and block devices. Writes and read-back use O_DIRECT
+ * where the file system or device allows it, so what is compared is what the
+ * device returns, not the page cache. Without it, flush() writes a range out,
+ * waits for it and drops it from the cache, so that the read-back that follows
+ * comes from the device too.
  */
 #include "io/slot.h"
 
@@ -68,7 +69,13 @@ static int file_open(void *priv, const char *path, enum slot_mode mode, void **h
 		return -ENOMEM;
 	f->sys = priv ? priv : &real_sys;
 	if (mode == SLOT_WRITE) {
-		f->fd = open(path, O_WRONLY | O_CLOEXEC);
+		f->fd = -1;
+		if (IS_ENABLED(CONFIG_WRITE_DIRECT)) {
+			f->fd = open(path, O_WRONLY | O_CLOEXEC | O_DIRECT);
+			f->direct = f->fd >= 0;
+		}
+		if (f->fd < 0)
+			f->fd = open(path, O_WRONLY | O_CLOEXEC);
 	} else {
 		f->fd = -1;
 		if (IS_ENABLED(CONFIG_READBACK_DIRECT)) {
@@ -97,15 +104,33 @@ out:
 	return ret;
 }
 
+/* Direct I/O refused (an unaligned tail, a file system without it): go on through the page cache. */
+static int leave_direct(struct slot_file *f)
+{
+	int fl = fcntl(f->fd, F_GETFL);
+
+	if (fl < 0 || fcntl(f->fd, F_SETFL, fl & ~O_DIRECT) < 0)
+		return -errno;
+	f->direct = 0;
+	return 0;
+}
+
 static int file_write(void *h, const void *buf, size_t len, uint64_t off)
 {
 	struct slot_file *f = h;
 	const char *p = buf;
+	int ret;
 
 	while (len) {
 		ssize_t n = f->sys->pwrite(f->fd, p, len, (off_t)off);
 
 		if (n < 0) {
+			if (errno == EINVAL && f->direct) {
+				ret = leave_direct(f);
+				if (ret)
+					return ret;
+				continue;
+			}
 			if (errno == EINTR)
 				continue;
 			return -errno;
@@ -123,6 +148,7 @@ static int file_read(void *h, void *buf, size_t len, uint64_t off)
 {
 	struct slot_file *f = h;
 	char *p = buf;
+	int ret;
 
 	while (len) {
 		ssize_t n = f->sys->pread(f->fd, p, len, (off_t)off);
@@ -130,11 +156,9 @@ static int file_read(void *h, void *buf, size_t len, uint64_t off)
 		if (n < 0) {
 			/* O_DIRECT refused for this range (unaligned tail): fall back */
 			if (errno == EINVAL && f->direct) {
-				int fl = fcntl(f->fd, F_GETFL);
-
-				if (fl < 0 || fcntl(f->fd, F_SETFL, fl & ~O_DIRECT) < 0)
-					return -errno;
-				f->direct = 0;
+				ret = leave_direct(f);
+				if (ret)
+					return ret;
 				posix_fadvise(f->fd, 0, 0, POSIX_FADV_DONTNEED);
 				continue;
 			}
@@ -159,6 +183,8 @@ static int file_flush(void *h, uint64_t off, uint64_t len)
 	while (sync_file_range(f->fd, (off_t)off, (off_t)len, flags) < 0)
 		if (errno != EINTR)
 			return -errno;
+	/* clean now, so dropping loses nothing; advice only, it cannot fail the install */
+	posix_fadvise(f->fd, (off_t)off, (off_t)len, POSIX_FADV_DONTNEED);
 	return 0;
 }
 
