@@ -67,8 +67,10 @@ static int check_image(struct src *src, const struct fit_image *img, struct sha2
 	if (!ret && sha256_final(h, digest))
 		ret = sf_fail(err, SF_EIO, "sha256 failed");
 	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
-		ret = sf_fail(err, SF_EVERIFY, "image '%s' (%s): the payload does not match its signed sha256",
-			      img->node, img->component);
+		ret = sf_fail(err, SF_EVERIFY,
+			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
+			      img->node, img->component, (unsigned long long)img->data_size,
+			      (unsigned long long)img->data_offset);
 	return ret;
 }
 

@@ -127,8 +127,10 @@ static int write_image(struct install *in, unsigned int k)
 	}
 	ret = stream_copy(&job, digest, in->err);
 	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
-		ret = sf_fail(in->err, SF_EVERIFY, "image '%s' (%s): the payload does not match its signed sha256",
-			      img->node, img->component);
+		ret = sf_fail(in->err, SF_EVERIFY,
+			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
+			      img->node, img->component, (unsigned long long)img->data_size,
+			      (unsigned long long)img->data_offset);
 	if (!ret) {
 		ret = job.ops->sync(job.wh);
 		if (ret)

@@ -29,8 +29,11 @@ int fit_header_size(const void *probe, size_t len, size_t *size, struct sf_err *
 {
 	uint32_t total;
 
-	if (len < FIT_PROBE_SIZE || be32_at(probe) != FDT_MAGIC)
+	if (len < FIT_PROBE_SIZE)
 		return sf_fail(err, SF_EVERIFY, "not a FIT image");
+	if (be32_at(probe) != FDT_MAGIC)
+		return sf_fail(err, SF_EVERIFY, "not a FIT image (magic 0x%08x, expected 0x%08x)", be32_at(probe),
+			       FDT_MAGIC);
 	total = be32_at((const uint8_t *)probe + 4);
 	if (total < FIT_PROBE_SIZE)
 		return sf_fail(err, SF_EVERIFY, "header size %u is too small", total);
@@ -84,6 +87,9 @@ static int check_one_sig(const void *fit, int sig, const char *what, const struc
 	const uint8_t *value, *hs;
 	int len, vlen, ret;
 
+	value = fdt_getprop(fit, sig, "value", &vlen);
+	if (!value || vlen <= 0)
+		return sf_fail(err, SF_EVERIFY, "%s has no value (it was never signed)", what);
 	ret = fit_get_string(fit, sig, "algo", what, true, &algo, err);
 	if (!ret)
 		ret = fit_get_string(fit, sig, "padding", what, false, &padding, err);
@@ -104,9 +110,6 @@ static int check_one_sig(const void *fit, int sig, const char *what, const struc
 	if (hs_size > fdt_size_dt_strings(fit))
 		return sf_fail(err, SF_EVERIFY, "%s: hashed-strings size %u exceeds the strings block (%u bytes)", what,
 			       hs_size, fdt_size_dt_strings(fit));
-	value = fdt_getprop(fit, sig, "value", &vlen);
-	if (!value || vlen <= 0)
-		return sf_fail(err, SF_EVERIFY, "%s has no value", what);
 	ret = fit_signed_digest(fit, inc, hs_size, digest, &names_end, err);
 	if (ret)
 		return ret;
@@ -132,21 +135,42 @@ struct sig_tally {
 	char revoked[FIT_NAME_MAX];
 };
 
-/* Whether the signature's own `hashed-nodes` lists exactly the rebuilt node set (a hint for messages only). */
-static bool hashed_nodes_match(const void *fit, int sig, const struct fit_inc *inc)
+/*
+ * How the signature's own `hashed-nodes` differs from the rebuilt node set,
+ * into @out ("" when it does not): a hint for the message of a signature that
+ * does not verify, never a reason to accept or refuse.
+ */
+static void hashed_nodes_hint(const void *fit, int sig, const struct fit_inc *inc, char *out, size_t room)
 {
-	const char *list, *p;
+	const char *list, *p, *missing = NULL;
+	char extra[FIT_INC_PATH_MAX] = "";
 	int len, n;
 
+	out[0] = '\0';
 	list = fdt_getprop(fit, sig, "hashed-nodes", &len);
 	n = fit_stringlist_valid(list, len);
-	if (n < 0 || (unsigned int)n != inc->n)
-		return false;
+	if (!list || n < 0) {
+		snprintf(out, room, "its hashed-nodes is not a list of paths");
+		return;
+	}
+	for (unsigned int i = 0; i < inc->n && !missing; i++)
+		if (!fit_stringlist_has(list, len, inc->path[i]))
+			missing = inc->path[i];
 	p = list;
-	for (unsigned int i = 0; i < inc->n; i++, p += strlen(p) + 1)
-		if (strcmp(p, inc->path[i]))
-			return false;
-	return true;
+	for (int i = 0; i < n && !extra[0]; i++, p += strlen(p) + 1) {
+		bool signed_node = false;
+
+		for (unsigned int j = 0; j < inc->n && !signed_node; j++)
+			signed_node = inc->path[j] && !strcmp(p, inc->path[j]);
+		if (!signed_node)
+			fit_sanitize(extra, sizeof(extra), p, strlen(p));
+	}
+	if (missing && extra[0])
+		snprintf(out, room, "its hashed-nodes leaves out '%s' and lists '%s' instead", missing, extra);
+	else if (missing)
+		snprintf(out, room, "its hashed-nodes leaves out '%s', which the configuration signs", missing);
+	else if (extra[0])
+		snprintf(out, room, "its hashed-nodes lists '%s', which the configuration does not sign", extra);
 }
 
 static void tally_one(const void *fit, int sub, const char *conf_name, const struct fit_inc *inc,
@@ -181,17 +205,40 @@ static void tally_one(const void *fit, int sub, const char *conf_name, const str
 		t->order[t->n_valid++] = k;
 		return;
 	}
-	if (strstr(e.msg, "does not verify") && !hashed_nodes_match(fit, sub, inc))
-		sf_err_prefix(&e, "%s lists other hashed-nodes than configuration '%s' signs", what, conf_name);
+	if (strstr(e.msg, "does not verify")) {
+		char why[3 * FIT_INC_PATH_MAX];
+
+		hashed_nodes_hint(fit, sub, inc, why, sizeof(why));
+		if (why[0])
+			sf_err_prefix(&e, "%s: %s", what, why);
+	}
 	if (!t->fail[k].cat)
 		t->fail[k] = e;
 	if (t->first_fail < 0)
 		t->first_fail = k;
 }
 
+/* Whether an image of the signed set has a signature node of its own (U-Boot's image signing). */
+static bool images_signed(const void *fit, const struct fit_inc *inc)
+{
+	for (unsigned int i = 2; i < inc->n; i++) {
+		int node = fdt_path_offset(fit, inc->path[i]), sub;
+
+		if (node < 0)
+			continue;
+		fdt_for_each_subnode(sub, fit, node) {
+			const char *name = fdt_get_name(fit, sub, NULL);
+
+			if (name && !strncmp(name, FIT_SIG_PREFIX, strlen(FIT_SIG_PREFIX)))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* The refusal when the policy is not met, most specific reason first. */
-static int sig_refusal(const struct keyring *keys, const char *conf_name, const struct sig_tally *t,
-		       struct sf_err *err)
+static int sig_refusal(const void *fit, const struct fit_inc *inc, const struct keyring *keys, const char *conf_name,
+		       const struct sig_tally *t, struct sf_err *err)
 {
 	unsigned int n_keys = keyring_count(keys), have = 0;
 	bool required = keyring_n_required(keys) > 0;
@@ -216,9 +263,19 @@ static int sig_refusal(const struct keyring *keys, const char *conf_name, const 
 			*err = t->fail[k];
 			return -err->cat;
 		}
-	if (t->n_valid)
-		return sf_fail(err, SF_EVERIFY, "configuration '%s' is signed only by key '%s', which is not a required key",
-			       conf_name, keyring_name(keys, (unsigned int)t->order[0]));
+	if (t->n_valid) {
+		char names[SF_ERR_MSG_MAX / 2] = "";
+		size_t at = 0;
+
+		for (unsigned int k = 0; k < n_keys && at < sizeof(names); k++)
+			if (keyring_required(keys, k))
+				at += (size_t)snprintf(names + at, sizeof(names) - at, "%s'%s'", at ? ", " : "",
+						       keyring_name(keys, k));
+		return sf_fail(err, SF_EVERIFY,
+			       "configuration '%s' is signed only by key '%s', which is not a required key (%s of %s)",
+			       conf_name, keyring_name(keys, (unsigned int)t->order[0]),
+			       keyring_mode_any(keys) ? "any" : "all", names);
+	}
 	if (t->first_fail >= 0) {
 		*err = t->fail[t->first_fail];
 		return -err->cat;
@@ -226,6 +283,10 @@ static int sig_refusal(const struct keyring *keys, const char *conf_name, const 
 	if (t->revoked[0])
 		return sf_fail(err, SF_EVERIFY, "configuration '%s' is signed only by revoked key '%s'", conf_name,
 			       t->revoked);
+	if (!t->seen && images_signed(fit, inc))
+		return sf_fail(err, SF_EVERIFY,
+			       "configuration '%s' is not signed (only its images are: slotflip needs a configuration signature)",
+			       conf_name);
 	if (!t->seen)
 		return sf_fail(err, SF_EVERIFY, "configuration '%s' is not signed", conf_name);
 	if (t->untrusted[0])
@@ -275,7 +336,7 @@ static int check_signatures(const void *fit, int conf, const char *conf_name, co
 			first = (int)k;
 	}
 	if (!have || (keyring_n_required(keys) && !keyring_mode_any(keys) && have < keyring_n_required(keys))) {
-		ret = sig_refusal(keys, conf_name, t, err);
+		ret = sig_refusal(fit, inc, keys, conf_name, t, err);
 		goto out;
 	}
 	/* the first counted key, in signature order */
@@ -458,9 +519,56 @@ static int read_hash(const void *fit, int img, const char *what, struct fit_imag
 	return 0;
 }
 
-static int read_images(const void *fit, int conf, uint64_t file_size, struct fit_bundle *b, struct sf_err *err)
+typedef int (*image_fn)(const void *fit, int img, const char *what, unsigned int i, uint64_t file_size,
+			struct fit_bundle *b, struct sf_err *err);
+
+/* Data placement: unsigned by design, so it can be and is checked before any signature. */
+static int place_one(const void *fit, int img, const char *what, unsigned int i, uint64_t file_size,
+		     struct fit_bundle *b, struct sf_err *err)
 {
-	const char *name, *comp = NULL;
+	struct fit_image *im = &b->image[i];
+	int ret;
+
+	ret = read_data(fit, img, what, file_size, im, err);
+	for (unsigned int j = 0; !ret && j < i; j++) {
+		const struct fit_image *o = &b->image[j];
+
+		if (im->data_offset < o->data_offset + o->data_size && o->data_offset < im->data_offset + im->data_size)
+			ret = sf_fail(err, SF_EVERIFY, "the data of images '%s' and '%s' overlap", o->node, im->node);
+	}
+	return ret;
+}
+
+/* What the signature covers: the hash, the compression and the slotflip metadata. */
+static int image_one(const void *fit, int img, const char *what, unsigned int i, uint64_t file_size,
+		     struct fit_bundle *b, struct sf_err *err)
+{
+	struct fit_image *im = &b->image[i];
+	const char *comp = NULL;
+	int ret;
+
+	ret = read_hash(fit, img, what, im, err);
+	if (!ret)
+		ret = fit_get_string(fit, img, "compression", what, false, &comp, err);
+	if (!ret && comp && strcmp(comp, "none"))
+		ret = sf_fail(err, SF_EVERIFY, "%s: compression is not \"none\"", what);
+	if (!ret)
+		ret = read_metadata(fit, img, what, im, err);
+	for (unsigned int j = 0; !ret && j < i; j++) {
+		const struct fit_image *o = &b->image[j];
+
+		if (!strcmp(o->component, im->component))
+			ret = sf_fail(err, SF_EVERIFY, "images '%s' and '%s' are both for component '%s'", o->node,
+				      im->node, im->component);
+	}
+	return ret;
+}
+
+/* Calls @fn for each image of the configuration's `loadables`, in order. */
+static int each_image(const void *fit, int conf, uint64_t file_size, image_fn fn, struct fit_bundle *b,
+		      struct sf_err *err)
+{
+	const char *name;
 	int images, len, n, ret;
 
 	images = fdt_subnode_offset(fit, 0, "images");
@@ -470,36 +578,16 @@ static int read_images(const void *fit, int conf, uint64_t file_size, struct fit
 	if (images < 0 || n < 1 || n > CONFIG_MAX_BUNDLE_IMAGES)
 		return sf_fail(err, SF_EVERIFY, "configuration '%s' has no valid loadables", b->config);
 	for (int i = 0; i < n; i++, name += strlen(name) + 1) {
-		struct fit_image *im = &b->image[i];
 		char what[FIT_NAME_MAX + 16];
 		int img = fdt_subnode_offset(fit, images, name);
 
 		snprintf(what, sizeof(what), "image '%s'", name);
 		if (img < 0)
 			return sf_fail(err, SF_EVERIFY, "%s is not in /images", what);
-		snprintf(im->node, sizeof(im->node), "%s", name);
-		ret = read_data(fit, img, what, file_size, im, err);
-		if (!ret)
-			ret = read_hash(fit, img, what, im, err);
-		if (!ret)
-			ret = fit_get_string(fit, img, "compression", what, false, &comp, err);
-		if (!ret && comp && strcmp(comp, "none"))
-			ret = sf_fail(err, SF_EVERIFY, "%s: compression is not \"none\"", what);
-		if (!ret)
-			ret = read_metadata(fit, img, what, im, err);
+		snprintf(b->image[i].node, sizeof(b->image[i].node), "%s", name);
+		ret = fn(fit, img, what, (unsigned int)i, file_size, b, err);
 		if (ret)
 			return ret;
-		for (int j = 0; j < i; j++) {
-			const struct fit_image *o = &b->image[j];
-
-			if (!strcmp(o->component, im->component))
-				return sf_fail(err, SF_EVERIFY, "images '%s' and '%s' are both for component '%s'",
-					       o->node, im->node, im->component);
-			if (im->data_offset < o->data_offset + o->data_size &&
-			    o->data_offset < im->data_offset + im->data_size)
-				return sf_fail(err, SF_EVERIFY, "the data of images '%s' and '%s' overlap", o->node,
-					       im->node);
-		}
 	}
 	b->n_images = (unsigned int)n;
 	return 0;
@@ -577,6 +665,8 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 	}
 	snprintf(b->config, sizeof(b->config), "%s", def);
 	ret = fit_config_inc(fit, conf, inc, err);
+	if (!ret)
+		ret = each_image(fit, conf, file_size, place_one, b, err);
 	if (ret)
 		goto out;
 	if (keys)
@@ -587,7 +677,7 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 		goto out;
 	ret = read_config(fit, conf, b, err);
 	if (!ret)
-		ret = read_images(fit, conf, file_size, b, err);
+		ret = each_image(fit, conf, file_size, image_one, b, err);
 	if (ret)
 		goto out;
 	memcpy(out, b, sizeof(*b));

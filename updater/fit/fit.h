@@ -20,7 +20,9 @@
  *    bounded by the real strings block and covers every signed property name;
  *  - the configuration references images through `loadables` only;
  *  - every image has external data whose offset and size lie inside the file
- *    (when its size is known) and do not overlap the header or each other, a
+ *    (when its size is known) and do not overlap the header or each other
+ *    (checked before any signature: placement is not signed, so a header that
+ *    places its data impossibly is refused without any cryptography), a
  *    `hash-1` node with algo "sha256" and a 32-byte value, and valid slotflip
  *    metadata, read from signed nodes only.
  */

@@ -470,16 +470,20 @@ int keyring_verify(const struct keyring *kr, const char *name, const char *algo,
 		   const uint8_t digest[32], const uint8_t *sig, size_t sig_len, struct sf_err *err)
 {
 	struct keyring_key *k = find_key(kr, name);
+	char shown[KEYRING_NAME_MAX];
 	int ret;
 
+	/* the bundle's strings go into messages sanitized: one line, printable */
 	if (!k)
-		return sf_fail(err, SF_EVERIFY, "no key '%s' in the keyring", name);
+		return sf_fail(err, SF_EVERIFY, "no key '%s' in the keyring",
+			       fit_sanitize(shown, sizeof(shown), name, strlen(name)));
 	if (strcmp(algo, k->algo))
-		return sf_fail(err, SF_EVERIFY, "signature algorithm '%s' does not match key '%s' (%s)", algo, name,
-			       k->algo);
+		return sf_fail(err, SF_EVERIFY, "signature algorithm '%s' does not match key '%s' (%s)",
+			       fit_sanitize(shown, sizeof(shown), algo, strlen(algo)), name, k->algo);
 	/* RSA keys demand PKCS#1 v1.5 ("pkcs-1.5" or no padding property); ECDSA has none */
 	if (padding && (!k->rsa || strcmp(padding, "pkcs-1.5")))
-		return sf_fail(err, SF_EVERIFY, "padding '%s' does not match key '%s'", padding, name);
+		return sf_fail(err, SF_EVERIFY, "padding '%s' does not match key '%s'",
+			       fit_sanitize(shown, sizeof(shown), padding, strlen(padding)), name);
 	if (k->rsa && IS_ENABLED(CONFIG_SIG_RSA))
 		ret = verify_rsa(k, digest, sig, sig_len);
 	else if (!k->rsa && IS_ENABLED(CONFIG_SIG_ECDSA))

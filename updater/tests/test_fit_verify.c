@@ -254,6 +254,17 @@ static void test_keys(void)
 	refused(blob, size, "signature algorithm 'sha256,rsa2048' does not match key 'ec' (sha256,ecdsa256)",
 		"RSA claimed for an EC key");
 
+	/* the bundle's strings reach messages sanitized (found by fuzz_fit: a newline in algo) */
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, SIG, "algo", "sha2\n6,rsa2048");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "signature algorithm 'sha2?6,rsa2048' does not match key 'dev'", "newline in algo");
+
+	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, SIG, "padding", "p\x1b[2Jss");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "padding 'p?[2Jss' does not match key 'dev'", "escape sequence in padding");
+
 	t = fb_bundle(one, 1, &dev);
 	fb_prop_str(t, SIG, "padding", "pss");
 	blob = signed_tree(t, &dev, NULL, 0, &size);
