@@ -82,7 +82,7 @@ def main():
 
     dat = os.path.join(os.path.dirname(metrics), "bench.dat")
     with open(dat, "w") as f:
-        f.write("size " + " ".join(t for t, _ in TOOLS) + " " + " ".join(t + "_rss" for t, _ in TOOLS) + "\n")
+        # columns: size, wall of each tool, peak RSS of each tool (no header: gnuplot would plot it)
         for s in sizes:
             f.write(f"{s}MiB " + " ".join(f"{med[(t, s)][0]:.4f}" if (t, s) in med else "NaN" for t, _ in TOOLS)
                     + " " + " ".join(f"{med[(t, s)][4]:.2f}" if (t, s) in med else "NaN" for t, _ in TOOLS) + "\n")
