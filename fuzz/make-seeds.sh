@@ -108,7 +108,7 @@ copy() { # FLAGS TEXT: one 256-byte copy with a valid CRC
 	printf '%s' "$2" | tr '\n' '\000' >data
 	truncate -s 251 data
 	# CRC-32 of the data, little endian, then the flags byte
-	python3 -c "import sys,zlib,struct;d=open('data','rb').read();sys.stdout.buffer.write(struct.pack('<I',zlib.crc32(d))+bytes([int(sys.argv[1])]))" "$1"
+	/usr/bin/python3 -c "import sys,zlib,struct;d=open('data','rb').read();sys.stdout.buffer.write(struct.pack('<I',zlib.crc32(d))+bytes([int(sys.argv[1])]))" "$1"
 	cat data
 }
 vars1='sf_webkit_active=a
