@@ -5,9 +5,12 @@
  * length is the bundle's size. fit_verify() checks it against a fixed keyring
  * (fuzz/keys: public keys whose private halves were discarded after signing
  * the seeds) and fit_inspect() parses it without signatures, as `bundle info`
- * does. Properties checked for every input: only the documented results, a
- * one-line message on failure, and for an accepted header the guarantees of
- * fit.h (data inside the bundle, behind the header, images apart).
+ * does. The bundle's last byte (image data, which the header checks never
+ * read) picks the key policy: none, "dev" required, "dev" and "ec" required in
+ * mode all or any, or "dev" revoked. Properties checked for every input: only
+ * the documented results, a one-line message on failure, for an accepted
+ * header the guarantees of fit.h (data inside the bundle, behind the header,
+ * images apart) and the policy (the reported key counts under it).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,7 +20,10 @@
 #include "fit/keyring.h"
 #include "fuzz.h"
 
+#define N_POLICIES 5
+
 static struct keyring *keys;
+static struct keyring_policy policies[N_POLICIES];
 
 static void load_keys(void)
 {
@@ -28,6 +34,29 @@ static void load_keys(void)
 		return;
 	if (keyring_load(&keys, dir ? dir : "fuzz/keys", &err))
 		fuzz_check(0, err.msg);
+	/* 0: none; 1: dev required; 2, 3: dev and ec required, all / any; 4: dev revoked */
+	for (int i = 1; i <= 3; i++) {
+		strcpy(policies[i].required[policies[i].n_required++], "dev");
+		if (i > 1)
+			strcpy(policies[i].required[policies[i].n_required++], "ec");
+	}
+	policies[2].mode = KEYRING_MODE_ALL;
+	policies[3].mode = KEYRING_MODE_ANY;
+	strcpy(policies[4].revoked[policies[4].n_revoked++], "dev");
+}
+
+/* The key that verified counts under @policy. */
+static void check_policy(unsigned int policy, const struct fit_bundle *b)
+{
+	bool dev = !strcmp(b->key_name, "dev"), ec = !strcmp(b->key_name, "ec");
+
+	fuzz_check(dev || ec, "a keyring key verified");
+	if (policy == 1 || policy == 2)
+		fuzz_check(dev, "the required key verified");
+	if (policy == 3)
+		fuzz_check(dev || ec, "a required key verified");
+	if (policy == 4)
+		fuzz_check(!dev, "a revoked key never verifies");
 }
 
 static void check_err(int ret, const struct sf_err *err)
@@ -59,7 +88,7 @@ static void check_bundle(const struct fit_bundle *b, size_t header_size, uint64_
 	}
 }
 
-static void one(const uint8_t *header, size_t hs, uint64_t file_size)
+static void one(const uint8_t *header, size_t hs, uint64_t file_size, unsigned int policy)
 {
 	struct fit_bundle *v = calloc(1, sizeof(*v)), *n = calloc(1, sizeof(*n));
 	struct fit_sig_info sigs[CONFIG_MAX_SIGNATURES];
@@ -76,6 +105,7 @@ static void one(const uint8_t *header, size_t hs, uint64_t file_size)
 	if (!rv) {
 		fuzz_deep++;
 		check_bundle(v, hs, file_size);
+		check_policy(policy, v);
 		fuzz_check(!ri, "what verifies also parses");
 		fuzz_check(n->n_images == v->n_images && !memcmp(n->image, v->image, sizeof(v->image)),
 			   "fit_inspect reports what fit_verify does");
@@ -86,6 +116,7 @@ static void one(const uint8_t *header, size_t hs, uint64_t file_size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	unsigned int policy = size ? data[size - 1] % N_POLICIES : 0;
 	struct sf_err err;
 	uint8_t *header;
 	size_t hs;
@@ -100,8 +131,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	header = malloc(hs);
 	fuzz_check(header != NULL, "memory");
 	memcpy(header, data, hs);
-	one(header, hs, size);
-	one(header, hs, FIT_SIZE_UNKNOWN);
+	/* the policy comes from the bundle's tail: a header-only input has none */
+	if (hs == size)
+		policy = 0;
+	fuzz_check(!keyring_set_policy(keys, &policies[policy], &err), "the policies are valid");
+	one(header, hs, size, policy);
+	one(header, hs, FIT_SIZE_UNKNOWN, policy);
 	free(header);
 	return 0;
 }

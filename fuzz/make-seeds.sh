@@ -81,6 +81,13 @@ sed '/signature-2/d; s/signature-1 .*/signature-1 { algo = "sha256,rsa2048"; key
 	mk/b.its >mk/u.its
 (cd mk && mkimage -f u.its -E ../fit/unsigned.fit >/dev/null)
 cp fit/* "$fit/"
+# fuzz_fit takes its key policy from the bundle's last byte (% 5): seeds for each
+for i in 1 2 3 4; do
+	head -c -1 fit/mkimage-position.fit >"$fit/mkimage-position-policy$i.fit"
+	printf "\\$(printf %03o "$i")" >>"$fit/mkimage-position-policy$i.fit"
+done
+head -c -1 fit/patch-ec.fit >"$fit/patch-ec-policy1.fit"
+printf '\001' >>"$fit/patch-ec-policy1.fit"
 
 # plan: environment lines, NUL, a header, transition bytes
 envs() {
