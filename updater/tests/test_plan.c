@@ -49,11 +49,10 @@ static int plan(struct plan *p, struct sf_err *err)
 		ok(strstr(err.msg, needle) != NULL, "  says '%s': %s", needle, err.msg);          \
 	} while (0)
 
-int main(void)
+static void test_board_and_floor(void)
 {
 	struct sf_err err;
 	struct plan p;
-	struct fit_image *img;
 
 	board();
 	image("webkit", "26.3 (a)", "26.3", 6);
@@ -73,6 +72,21 @@ int main(void)
 	board();
 	image("webkit", "26.3", NULL, 5);
 	is_int(plan(&p, &err), 0, "same security version as the floor is allowed (reinstall)");
+
+	board();
+	image("chromium", "1.0", NULL, 1);
+	refused("component 'chromium', which this board does not have", "unknown component refused");
+
+	board();
+	sizes[0][SLOT_B] = 4095;
+	image("webkit", "26.4", NULL, 6);
+	refused("image of webkit is 4096 bytes, slot b holds only 4095", "image larger than its slot refused");
+}
+
+static void test_patches(void)
+{
+	struct sf_err err;
+	struct plan p;
 
 	board();
 	image("webkit", "26.9 (a)", "26.9", 7);
@@ -99,15 +113,13 @@ int main(void)
 	image("webkit", "26.3 (b)", "26.3", 6);
 	is_int(plan(&p, &err), 0, "patch on a patch of the same baseline is planned");
 	is_int(p.item[0].slot, SLOT_A, "it replaces the baseline in slot a");
+}
 
-	board();
-	image("chromium", "1.0", NULL, 1);
-	refused("component 'chromium', which this board does not have", "unknown component refused");
-
-	board();
-	sizes[0][SLOT_B] = 4095;
-	image("webkit", "26.4", NULL, 6);
-	refused("image of webkit is 4096 bytes, slot b holds only 4095", "image larger than its slot refused");
+static void test_requires(void)
+{
+	struct fit_image *img;
+	struct sf_err err;
+	struct plan p;
 
 	board();
 	img = image("webkit", "26.4", NULL, 6);
@@ -127,6 +139,12 @@ int main(void)
 	is_int(plan(&p, &err), 0, "requirement met by the running version");
 	strcpy(img->requires[0].component, "kernel");
 	refused("requires kernel>=2.9, which this board does not run", "requirement on a missing component refused");
+}
+
+static void test_store_transitions(void)
+{
+	struct sf_err err;
+	struct plan p;
 
 	board();
 	st.c[0].trial = SLOT_B;
@@ -142,5 +160,13 @@ int main(void)
 	is_int(st.c[0].slot[SLOT_B].sv, 6, "and security version");
 	is_int(st.c[0].tries, 3, "and max tries");
 	is_int(st.c[0].active, SLOT_A, "the active slot never changes on install");
+}
+
+int main(void)
+{
+	test_board_and_floor();
+	test_patches();
+	test_requires();
+	test_store_transitions();
 	return tap_done();
 }
