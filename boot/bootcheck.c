@@ -208,23 +208,6 @@ static int check_set(struct run *r)
 	return sf_store(r->ctx, &r->sess, &r->next, r->err);
 }
 
-static int select_comps(struct run *r, const char *const names[], unsigned int n)
-{
-	const struct sysconf *sys = r->ctx->sys;
-
-	r->count = 0;
-	if (n > sys->n)
-		return sf_fail(r->err, SF_EUSAGE, "%u components named, the board has %u", n, sys->n);
-	for (unsigned int k = 0; k < (n ? n : sys->n); k++) {
-		int i = n ? sysconf_find(sys, names[k]) : (int)k;
-
-		if (i < 0)
-			return sf_fail(r->err, SF_EUSAGE, "unknown component '%s'", names[k]);
-		r->idx[r->count++] = i;
-	}
-	return 0;
-}
-
 int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
 		  const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
 {
@@ -241,7 +224,7 @@ int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned 
 	r->hooks = hooks;
 	r->rep = rep;
 	r->err = err;
-	ret = select_comps(r, names, n);
+	ret = sysconf_select(ctx->sys, names, n, r->idx, &r->count, err);
 	ret = ret ?: sf_load(ctx, &r->sess, err);
 	if (ret)
 		goto out;
@@ -290,9 +273,10 @@ int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsi
 		       const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
 {
 	const char *sel[CONFIG_MAX_COMPONENTS];
+	int idx[CONFIG_MAX_COMPONENTS], chosen[CONFIG_MAX_COMPONENTS];
 	const struct sysconf *sys = ctx->sys;
 	struct sf_session *s;
-	unsigned int count = 0;
+	unsigned int named, count = 0, stopped = 0;
 	struct sf_err serr;
 	int ret, sret;
 
@@ -300,36 +284,33 @@ int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsi
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return sf_fail(err, SF_EFAIL, "out of memory");
-	ret = sf_load(ctx, s, err);
+	ret = sysconf_select(sys, names, n, idx, &named, err);
+	ret = ret ?: sf_load(ctx, s, err);
 	if (ret)
 		goto out;
-	for (unsigned int k = 0; k < (n ? n : sys->n) && k < CONFIG_MAX_COMPONENTS; k++) {
-		int i = n ? sysconf_find(sys, names[k]) : (int)k;
+	for (unsigned int k = 0; k < named; k++) {
+		const struct sysconf_comp *c = &sys->c[idx[k]];
 
-		if (i < 0) {
-			ret = sf_fail(err, SF_EUSAGE, "unknown component '%s'", names[k]);
-			goto out;
-		}
-		if (sys->c[i].reboot || s->st.c[i].trial == SLOT_NONE) {
+		if (c->reboot || s->st.c[idx[k]].trial == SLOT_NONE) {
 			if (!n)
 				continue;
-			ret = sf_fail(err, SF_EPOLICY, sys->c[i].reboot ? "%s is activated by a reboot, not softly"
-								 : "%s has no armed trial to activate",
-				      names[k]);
+			ret = sf_fail(err, SF_EPOLICY, c->reboot ? "%s is activated by a reboot, not softly"
+							 : "%s has no armed trial to activate",
+				      c->name);
 			goto out;
 		}
-		sel[count++] = sys->c[i].name;
+		chosen[count] = idx[k];
+		sel[count++] = c->name;
 	}
-	if (!count)
-		goto out;
-	for (unsigned int k = 0; k < count && !ret; k++)
-		ret = run_cmd(hooks, sys->c[sysconf_find(sys, sel[k])].stop_cmd, err);
+	while (stopped < count && !ret)
+		ret = run_cmd(hooks, sys->c[chosen[stopped++]].stop_cmd, err);
 	if (ret)
-		goto out;
-	ret = bootcheck_run(ctx, sel, count, NULL, hooks, rep, err);
-	/* the services start again whatever the verdict: on the new slot or the old one */
-	for (unsigned int k = 0; k < count; k++) {
-		sret = run_cmd(hooks, sys->c[sysconf_find(sys, sel[k])].start_cmd, &serr);
+		stopped--; /* that one did not stop */
+	else if (count)
+		ret = bootcheck_run(ctx, sel, count, NULL, hooks, rep, err);
+	/* what was stopped starts again whatever the verdict: on the new slot or the old one */
+	for (unsigned int k = 0; k < stopped; k++) {
+		sret = run_cmd(hooks, sys->c[chosen[k]].start_cmd, &serr);
 		if (sret && !ret) {
 			*err = serr;
 			ret = sret;
@@ -362,7 +343,11 @@ int bootcheck_remove(const struct sf_ctx *ctx, const char *name, const struct bc
 		free(s);
 		return ret ?: sf_remove(ctx, name, NULL, err);
 	}
+	/* a refused removal must not stop the service it leaves running */
+	ret = state_remove(&s->st.c[i], err);
 	free(s);
+	if (ret)
+		return ret;
 	ret = run_cmd(hooks, sc->stop_cmd, err);
 	if (ret)
 		return ret;

@@ -218,6 +218,7 @@ static void test_runs(void)
 
 struct calls {
 	char log[512];
+	const char *fail; /* the command that fails */
 };
 
 static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf_err *err)
@@ -235,14 +236,15 @@ static int rec_run(void *priv, const char *cmd, struct sf_err *err)
 	struct calls *k = priv;
 	size_t len = strlen(k->log);
 
-	(void)err;
 	snprintf(k->log + len, sizeof(k->log) - len, "run %s;", cmd);
+	if (k->fail && !strcmp(cmd, k->fail))
+		return sf_fail(err, SF_EFAIL, "'%s' failed", cmd);
 	return 0;
 }
 
 static void test_activate(void)
 {
-	struct calls k = { "" };
+	struct calls k = { "", NULL };
 	struct bc_hooks hooks = { rec_use, rec_run, &k };
 	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" };
 	struct bc_report rep;
@@ -278,6 +280,29 @@ static void test_activate(void)
 	is_str(k.log, "run stop-webkit;use webkit a;run start-webkit;", "soft restart back to the baseline");
 	is_int(comp("webkit")->active, SLOT_A, "baseline active");
 	is_int(state_slot(comp("webkit"), SLOT_B), SLOT_REMOVED, "patch slot removed");
+	k.log[0] = '\0';
+	is_int(bootcheck_remove(&ctx, "webkit", &hooks, &err), -SF_EPOLICY, "a refused removal...");
+	is_str(k.log, "", "  ...stops no service and mounts nothing");
+
+	setup(3);
+	k.log[0] = '\0';
+	strcpy(sys.c[0].stop_cmd, "stop-webkit");
+	strcpy(sys.c[0].start_cmd, "start-webkit");
+	strcpy(sys.c[1].stop_cmd, "stop-libfoo");
+	strcpy(sys.c[1].start_cmd, "start-libfoo");
+	k.fail = "stop-libfoo";
+	is_int(bootcheck_activate(&ctx, NULL, 0, &hooks, &rep, &err), -SF_EFAIL, "a stop-command that fails");
+	is_str(k.log, "run stop-webkit;run stop-libfoo;run start-webkit;",
+	       "  restarts what it stopped, tries nothing");
+	is_int(comp("webkit")->trial, SLOT_B, "  the trials stay armed");
+	is_int(comp("webkit")->tries, 3, "  with no try spent");
+	k.fail = NULL;
+	{
+		const char *twice[] = { "webkit", "webkit" };
+
+		is_int(bootcheck_activate(&ctx, twice, 2, &hooks, &rep, &err), -SF_EUSAGE, "a component named twice");
+		ok(strstr(err.msg, "named twice") != NULL, "  message: %s", err.msg);
+	}
 }
 
 int main(void)

@@ -56,28 +56,6 @@ out:
 	return ret;
 }
 
-/* Resolve @names (all components when @n is 0) to indexes; 0 or -SF_EUSAGE. */
-static int select_comps(const struct sf_ctx *ctx, const char *const names[], unsigned int n, int idx[],
-			unsigned int *count, struct sf_err *err)
-{
-	*count = 0;
-	if (!n) {
-		for (unsigned int i = 0; i < ctx->sys->n; i++)
-			idx[(*count)++] = (int)i;
-		return 0;
-	}
-	if (n > ctx->sys->n)
-		return sf_fail(err, SF_EUSAGE, "%u components named, the board has %u", n, ctx->sys->n);
-	for (unsigned int k = 0; k < n; k++) {
-		int i = sysconf_find(ctx->sys, names[k]);
-
-		if (i < 0)
-			return sf_fail(err, SF_EUSAGE, "unknown component '%s'", names[k]);
-		idx[(*count)++] = i;
-	}
-	return 0;
-}
-
 int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, struct sf_err *err)
 {
 	int idx[CONFIG_MAX_COMPONENTS];
@@ -89,7 +67,7 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "commit");
-	ret = select_comps(ctx, names, n, idx, &count, err);
+	ret = sysconf_select(ctx->sys, names, n, idx, &count, err);
 	ret = ret ?: sf_load(ctx, s, err);
 	if (ret)
 		goto out;

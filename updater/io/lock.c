@@ -37,11 +37,10 @@ int lock_take(const char *path, unsigned int wait_ms, int *fd, struct sf_err *er
 		usleep(10000);
 		waited += 10;
 	}
-	/* the holder's pid, for the message of whoever waits */
+	/* the holder's pid, for the message of whoever waits; the lock holds without it */
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (ftruncate(f, 0) < 0 || pwrite(f, pid, (size_t)n, 0) != n) {
-		/* only the message of a waiter would lack the pid */
-	}
+	if (ftruncate(f, 0) == 0)
+		(void)!pwrite(f, pid, (size_t)n, 0);
 	*fd = f;
 	return 0;
 }

@@ -286,3 +286,20 @@ int sysconf_find(const struct sysconf *sc, const char *name)
 			return (int)i;
 	return -1;
 }
+
+int sysconf_select(const struct sysconf *sc, const char *const names[], unsigned int n, int idx[],
+		   unsigned int *count, struct sf_err *err)
+{
+	*count = 0;
+	for (unsigned int k = 0; k < (n ? n : sc->n); k++) {
+		int i = n ? sysconf_find(sc, names[k]) : (int)k;
+
+		if (i < 0)
+			return sf_fail(err, SF_EUSAGE, "unknown component '%s'", names[k]);
+		for (unsigned int j = 0; j < *count; j++)
+			if (idx[j] == i)
+				return sf_fail(err, SF_EUSAGE, "component '%s' is named twice", names[k]);
+		idx[(*count)++] = i;
+	}
+	return 0;
+}

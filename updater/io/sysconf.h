@@ -85,4 +85,18 @@ int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err) __att
 /** sysconf_find() - index of component @name, -1 when the board has none */
 int sysconf_find(const struct sysconf *sc, const char *name);
 
+/**
+ * sysconf_select() - the components a command names, or all of them
+ * @sc:    the system description
+ * @names: component names from the command line
+ * @n:     their count; 0 selects every component, in description order
+ * @idx:   out: CONFIG_MAX_COMPONENTS entries, the selected indexes
+ * @count: out: entries in @idx
+ * @err:   failure reason
+ *
+ * Return: 0, or -SF_EUSAGE for an unknown component or one named twice.
+ */
+int sysconf_select(const struct sysconf *sc, const char *const names[], unsigned int n, int idx[],
+		   unsigned int *count, struct sf_err *err) __attribute__((warn_unused_result));
+
 #endif /* SF_SYSCONF_H */
