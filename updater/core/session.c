@@ -17,6 +17,10 @@ int sf_load(const struct sf_ctx *ctx, struct sf_session *s, struct sf_err *err)
 		return sf_fail(err, SF_ECONFIG,
 			       "the environment (%s) has no valid copy but holds data: its offsets or size may be wrong, or both copies are damaged; slotflip will not overwrite it",
 			       ctx->sys->env_config);
+	if (ret == -E2BIG)
+		return sf_fail(err, SF_ECONFIG,
+			       "the environment (%s) holds sf_* variables slotflip cannot have written (more than %d, a name over %d or a value over %d characters)",
+			       ctx->sys->env_config, KV_MAX, KV_NAME_MAX - 1, KV_VALUE_MAX - 1);
 	if (ret)
 		return sf_fail_errno(err, SF_EIO, ret, "cannot read the environment (%s)", ctx->sys->env_config);
 	return state_from_env(&s->st, &s->env, ctx->sys->names, ctx->sys->n, err);

@@ -24,8 +24,9 @@
  *         Return: 0; -ENODATA when no copy is valid and both are blank (all
  *         0x00 or all 0xff: a factory-fresh env, only `init` may proceed);
  *         -EBADMSG when no copy is valid but the area holds data (wrong
- *         configuration or both copies damaged: nothing may write it); other
- *         -errno when it cannot be read.
+ *         configuration or both copies damaged: nothing may write it);
+ *         -E2BIG when an sf_* variable does not fit struct kv (name or value
+ *         too long, too many of them); other -errno when it cannot be read.
  * @store: make @vars the complete sf_* set, in one atomic store, and check it
  *         by reading it back. Works on a factory-fresh env too (that is `init`).
  *         Return: 0 once the new set is durable and read back, -errno otherwise.

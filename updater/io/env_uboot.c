@@ -74,9 +74,10 @@ static int collect(struct uboot_ctx *ctx, struct kv *out)
 
 		if (!name || !value || !is_ours(name))
 			continue;
+		/* too long, too many or holding a newline: not a variable slotflip wrote */
 		ret = kv_set(out, name, value);
 		if (ret)
-			return ret;
+			return -E2BIG;
 	}
 	return 0;
 }

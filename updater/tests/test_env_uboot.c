@@ -122,6 +122,19 @@ static void test_uboot(void)
 		is_str(line, "run distro_bootcmd\n", "  and fw_printenv still sees bootcmd");
 	}
 
+	/* an sf_ value longer than slotflip ever writes */
+	{
+		char data[200];
+		size_t len = (size_t)snprintf(data, sizeof(data), "sf_x_a_ver=%0120d", 7) + 2;
+
+		env_make_copy(buf, 0x4000, 9, data, len);
+		memset(buf + 0x4000, 0, 0x4000);
+		make_env(buf, sizeof(buf));
+	}
+	is_int(env_uboot_open(&e, cfg, &err), 0, "open an env with an oversized sf_ value");
+	is_int(env_uboot_ops.load(e, &back), -E2BIG, "  load refuses it: -E2BIG");
+	env_uboot_close(e);
+
 	/* data, but no valid copy: damaged, or a wrong configuration */
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf + 100, "sf_x_active=a", 13);
