@@ -73,6 +73,21 @@ void json_str(FILE *f, const char *s);
 int cli_parse_factory(const char *arg, struct sf_factory *f, struct sf_err *err)
 	__attribute__((warn_unused_result));
 
+struct fit_create_opts;
+
+/**
+ * cli_parse_bundle_create() - the arguments of `bundle create`: global options
+ * (-o, -b, -k, -n) anywhere, then one group per image, each ended by --image
+ * FILE after its --component, --version and --security-version (and optional
+ * --base-version, --requires)
+ * @argc, @argv: from "create" on
+ * @out:        the bundle to make; its strings point into @argv
+ * @err:        failure reason
+ * Return: 0, or -SF_EUSAGE naming what is missing or out of place.
+ */
+int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
 /**
  * cli_progress_line() - one line of the progress bar:
  * "[#########        ]  45%    312.4 MiB/s  ETA 0:03  write    webkit"

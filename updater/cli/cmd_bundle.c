@@ -32,7 +32,7 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-static int bundle_create(int argc, char **argv, struct sf_err *err)
+int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, struct sf_err *err)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },	    { "board", required_argument, NULL, 'b' },
@@ -47,8 +47,6 @@ static int bundle_create(int argc, char **argv, struct sf_err *err)
 	bool have_sv = false;
 	int opt;
 
-	if (!IS_ENABLED(CONFIG_BUNDLE_CREATE))
-		return sf_fail(err, SF_EUSAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
 	while ((opt = getopt_long(argc, argv, "o:b:k:n:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': o.out_path = optarg; break;
@@ -81,9 +79,21 @@ static int bundle_create(int argc, char **argv, struct sf_err *err)
 	}
 	if (optind != argc || !o.out_path || !o.board || !o.key_path || !o.n_images)
 		return cli_usage(err, "%s", bundle_usage);
-	if (cur.component || cur.version || have_sv)
+	if (cur.component || cur.version || cur.base_version || cur.requires || have_sv)
 		return cli_usage(err, "image options after the last --image");
-	return fit_create(&o, err);
+	*out = o;
+	return 0;
+}
+
+static int bundle_create(int argc, char **argv, struct sf_err *err)
+{
+	struct fit_create_opts o;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_BUNDLE_CREATE))
+		return sf_fail(err, SF_EUSAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
+	ret = cli_parse_bundle_create(argc, argv, &o, err);
+	return ret ?: fit_create(&o, err);
 }
 
 static void print_bundle(const struct fit_bundle *b)

@@ -4,7 +4,7 @@
  * revoked keys) as fit_verify() applies it to bundles with several signature
  * nodes; keyring_set_policy()'s configuration errors; the policy as the
  * system description states it (sysconf_load()); and U-Boot key blobs made
- * by `mkimage -K`, which must load into the same keys, verify mkimage-signed
+ * by `mkimage -K` (fit/keyring_dtb.c), which must load into the same keys, verify mkimage-signed
  * bundles, carry their `required` marks and `required-mode` over, and be
  * refused when any of their values is wrong. Needs mkimage, dtc, fdtput and
  * openssl (`scripts/deps.sh check`).
