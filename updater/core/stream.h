@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stream — move one image from the bundle stream into a slot and prove the slot
+ * stream — move one image from the bundle stream into a slot and check the slot
  * holds it, at the storage's speed in bounded memory.
  *
  * Four stages run at once over STREAM_BUFFERS buffers of one chunk each:
@@ -13,7 +13,7 @@
  *    bypasses the page cache where the device allows) and compares checksums.
  * Hasher and writer work on the same buffer, which nobody changes until both
  * are done with it, so the digest covers exactly the bytes written; the read
- * back proves the device returns them, without a second SHA-256 pass that would
+ * back checks the device returns them, without a second SHA-256 pass that would
  * cost as much as the whole write. Memory: STREAM_BUFFERS + 1 chunks, plus 8
  * bytes per chunk of checksums.
  */
