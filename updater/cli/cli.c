@@ -14,6 +14,7 @@ int cli_usage(struct sf_err *err, const char *fmt, ...)
 	va_list ap;
 
 	err->cat = SF_EUSAGE;
+	err->reason = SF_R_USAGE;
 	err->errnum = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
