@@ -609,6 +609,18 @@ static int read_config(const void *fit, int conf, struct fit_bundle *b, struct s
 }
 
 /* The common path of fit_verify() (@keys set) and fit_inspect() (@sigs set). */
+/* The bundle id: the first FIT_ID_LEN hex digits of the header's SHA-256. */
+static int bundle_id(const void *fit, size_t size, char id[FIT_ID_LEN + 1], struct sf_err *err)
+{
+	uint8_t d[SHA256_LEN];
+
+	if (sha256_buf(fit, size, d))
+		return sf_fail(err, SF_EFAIL, "cannot hash the header");
+	for (unsigned int i = 0; i < FIT_ID_LEN / 2; i++)
+		snprintf(id + 2 * i, 3, "%02x", d[i]);
+	return 0;
+}
+
 static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
 		     struct fit_sig_list *sigs, struct fit_bundle *out, struct sf_err *err)
 {
@@ -646,6 +658,9 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 		goto out;
 	}
 	b->header_size = fit_size;
+	ret = bundle_id(fit, fit_size, b->id, err);
+	if (ret)
+		goto out;
 	confs = fdt_subnode_offset(fit, 0, "configurations");
 	if (confs < 0) {
 		ret = sf_fail(err, SF_EVERIFY, "the header has no /configurations node");

@@ -42,6 +42,7 @@
 #define FIT_BOARD_MAX 64
 #define FIT_REQUIRES_MAX 8
 #define FIT_SIZE_UNKNOWN UINT64_MAX /* file size of a stream (stdin) */
+#define FIT_ID_LEN 16		    /* hex digits of a bundle id */
 
 struct keyring;
 
@@ -82,6 +83,9 @@ struct fit_image {
 /**
  * struct fit_bundle - what a verified header says
  * @header_size: the FIT blob's totalsize
+ * @id:          the bundle id: the first FIT_ID_LEN hex digits of the SHA-256
+ *               of the header (its first @header_size bytes); it names the
+ *               bundle a slot's image came from (sf_C_a_id, sf_C_b_id)
  * @config:      name of the default configuration
  * @board:       the configuration's `compatible`
  * @key_name:    the keyring key whose signature verified (fit_verify() only)
@@ -90,6 +94,7 @@ struct fit_image {
  */
 struct fit_bundle {
 	uint64_t header_size;
+	char id[FIT_ID_LEN + 1];
 	char config[FIT_NAME_MAX];
 	char board[FIT_BOARD_MAX];
 	char key_name[FIT_NAME_MAX];
