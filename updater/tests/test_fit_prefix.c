@@ -117,6 +117,7 @@ static void signed_facts(struct fit_bundle *b)
 		b->image[i].data_size = 0;
 	}
 	b->header_size = 0;
+	memset(b->id, 0, sizeof(b->id)); /* the id names the bytes, unsigned ones too */
 }
 
 static void every_byte(const char *name, const uint8_t *blob, size_t size, const struct keyring *kr)
