@@ -28,7 +28,13 @@
 #   - no setexpr, no bootcount: tries are counted down with a table, 9..0
 #     (slotflip,max-tries is 1..9);
 #   - at most 16 words per command (SYS_MAXARGS) and 512 characters per
-#     argument (SYS_CBSIZE): exports go one component (ten names) at a time;
+#     argument (SYS_CBSIZE): imports and exports go in groups of at most ten
+#     names, two per component and one for the device-wide variables, each
+#     export into a chunk of its own;
+#   - 'env export -b NAMES' fails when none of NAMES is set: every second
+#     group lists sfb_always, which this script always sets (and which the
+#     import of the chunks brings back into the written environment: it is
+#     dropped again before the write);
 #   - 'env export -b/-c' zero-fills ENV_SIZE (256 KiB) after its address
 #     whatever -s says: the buffers below are 1 MiB apart;
 #   - 'run' parses an env variable in place, so nothing that replaces the
@@ -50,7 +56,9 @@
 #   sfb_tmp, sfb_zero         4 scratch bytes; 2 zero bytes (an empty env)
 #   sfb_bak                   backup of the whole U-Boot environment
 #   sfb_all                   every component of the system description
-#   sfb_chunk_<C>, sfb_chunks where each component's variables are exported
+#   sfb_chunk_<C>, sfb_chunk2_<C>, sfb_chunk_dev, sfb_chunks
+#                             where each group of variables is exported, and
+#                             all of them in the order they are written
 #   sfb_reboot                components with activation = "reboot"
 #   sfb_boot                  the reboot component whose slots hold the kernel
 #   sfb_part_<C>_a/_b         partition number of each slot of each reboot
@@ -66,6 +74,7 @@
 # writes. It is not an sf_* variable, so the first write drops it again.
 
 echo "slotflip: boot script, reboot components: ${sfb_reboot}"
+setenv sfb_always 1
 
 # ---------------------------------------------------------------------------
 # 1. Read the environment.
@@ -113,14 +122,16 @@ if test "${sfb_cur}" = none; then
 	# and nothing is written; only "slotflip init" creates the state.
 	echo "slotflip: no valid environment copy: booting slot a, writing nothing"
 else
-	# Import the ten sf_* variables of each component of the board (and
-	# the test hook), nothing else: a stored variable can never replace
-	# U-Boot's own or this script's settings.
+	# Import the seventeen sf_* variables of each component of the
+	# board, the device-wide ones (the install policy) and the test hook,
+	# nothing else: a stored variable can never replace U-Boot's own or
+	# this script's settings.
 	if test "${sfb_cur}" = 1; then setenv sfb_body ${sfb_c1_body}; else setenv sfb_body ${sfb_c2_body}; fi
 	for c in ${sfb_all}; do
 		env import -c ${sfb_body} ${sfb_isize} sf_${c}_active sf_${c}_trial sf_${c}_tries sf_${c}_bad sf_${c}_bad_why sf_${c}_floor sf_${c}_a_ver sf_${c}_b_ver sf_${c}_a_sv sf_${c}_b_sv
+		env import -c ${sfb_body} ${sfb_isize} sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed
 	done
-	env import -c ${sfb_body} ${sfb_isize} sfb_hold
+	env import -c ${sfb_body} ${sfb_isize} sf_auto sf_window sfb_hold
 	echo "slotflip: environment copy ${sfb_cur}"
 fi
 
@@ -175,7 +186,7 @@ for c in ${sfb_reboot}; do
 		else setenv sfb_next bad; fi
 		if test "${sfb_next}" = none; then
 			echo "slotflip: ${c}: trial ${sfb_trial} has no tries left: falling back to ${sfb_active}"
-			setenv sfb_set "setenv sf_${c}_bad ${sfb_trial}; setenv sf_${c}_bad_why failed; setenv sf_${c}_trial; setenv sf_${c}_tries"
+			setenv sfb_set "setenv sf_${c}_bad ${sfb_trial}; setenv sf_${c}_bad_why failed; setenv sf_${c}_trial; setenv sf_${c}_tries; setenv sf_${c}_fail tries-exhausted U-Boot found no try left for slot ${sfb_trial}; setenv sf_${c}_fail_ver"
 			run sfb_set
 			setenv sfb_dirty 1
 			setenv sfb_slot ${sfb_active}
@@ -211,10 +222,12 @@ for sfb_pass in 1 2; do
 		sfb_l_ok=0
 		if env export -b ${sfb_bak}; then
 			for c in ${sfb_all}; do
-				setenv sfb_get "setenv sfb_chunk \${sfb_chunk_${c}}"
+				setenv sfb_get "setenv sfb_chunk \${sfb_chunk_${c}}; setenv sfb_chunk2 \${sfb_chunk2_${c}}"
 				run sfb_get
 				env export -b ${sfb_chunk} sf_${c}_active sf_${c}_trial sf_${c}_tries sf_${c}_bad sf_${c}_bad_why sf_${c}_floor sf_${c}_a_ver sf_${c}_b_ver sf_${c}_a_sv sf_${c}_b_sv
+				env export -b ${sfb_chunk2} sfb_always sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed
 			done
+			env export -b ${sfb_chunk_dev} sfb_always sf_auto sf_window
 			mw.b ${sfb_zero} 0 2
 			sfb_l_zero=${sfb_zero}
 			sfb_l_chunks="${sfb_chunks}"
@@ -226,6 +239,7 @@ for sfb_pass in 1 2; do
 				for sfb_l_a in ${sfb_l_chunks}; do
 					env import -b ${sfb_l_a} - || sfb_l_ok=0
 				done
+				setenv sfb_always
 				env export -c -s ${sfb_l_isize} ${sfb_l_out} || sfb_l_ok=0
 			else
 				sfb_l_ok=0
@@ -312,7 +326,7 @@ for sfb_pass in 1 2; do
 				setenv sfb_get "setenv sfb_active \${sf_${c}_active}; setenv sfb_trial \${sf_${c}_trial}"
 				run sfb_get
 				echo "slotflip: ${c}: trial ${sfb_trial} failed to boot: falling back to ${sfb_active}"
-				setenv sfb_set "setenv sf_${c}_bad ${sfb_trial}; setenv sf_${c}_bad_why failed; setenv sf_${c}_trial; setenv sf_${c}_tries; setenv sfb_slot_${c} ${sfb_active}"
+				setenv sfb_set "setenv sf_${c}_bad ${sfb_trial}; setenv sf_${c}_bad_why failed; setenv sf_${c}_trial; setenv sf_${c}_tries; setenv sf_${c}_fail slot-unusable U-Boot could not load or boot slot ${sfb_trial}; setenv sf_${c}_fail_ver; setenv sfb_slot_${c} ${sfb_active}"
 				run sfb_set
 			done
 			setenv sfb_trials

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "plan/plan.h"
 
 #define Y 1
 #define N 0
@@ -52,6 +53,34 @@ enum bc_action bc_decide(const struct bc_input *in)
 	return in->pending ? BC_FALLBACK : BC_NOTHING;
 }
 
+enum bc_action bc_set_decide(const enum bc_action member[], unsigned int n, bool gone)
+{
+	bool wait = false, check = true;
+
+	for (unsigned int k = 0; k < n; k++) {
+		if (member[k] == BC_FALLBACK)
+			gone = true;
+		wait |= member[k] == BC_WAIT;
+		check &= member[k] == BC_SPEND_AND_CHECK || member[k] == BC_CHECK;
+	}
+	if (gone)
+		return BC_FALLBACK;
+	if (wait)
+		return BC_WAIT;
+	return check && n ? BC_CHECK : BC_NOTHING;
+}
+
+const char *bc_outcome_name(enum bc_outcome o)
+{
+	static const char *const names[] = {
+		[BC_OUT_NONE] = NULL,		    [BC_OUT_COMMITTED] = "committed",
+		[BC_OUT_FELL_BACK] = "fell-back",   [BC_OUT_WAITING] = "waiting-for-reboot",
+		[BC_OUT_UNREADABLE] = "unreadable", [BC_OUT_INTERRUPTED] = "interrupted",
+	};
+
+	return names[o];
+}
+
 const char *bc_action_name(enum bc_action a)
 {
 	static const char *const names[] = {
@@ -63,203 +92,11 @@ const char *bc_action_name(enum bc_action a)
 	return names[a];
 }
 
-/* Which slot U-Boot booted for @comp, from "slotflip.<comp>=<a|b>" on @cmdline. */
-static int booted_slot(const char *cmdline, const char *comp)
-{
-	char key[48];
-	size_t klen;
-	const char *p = cmdline;
-
-	if (!cmdline)
-		return SLOT_NONE;
-	klen = (size_t)snprintf(key, sizeof(key), "slotflip.%s=", comp);
-	while ((p = strstr(p, key))) {
-		if ((p == cmdline || p[-1] == ' ') && (p[klen] == 'a' || p[klen] == 'b') &&
-		    (p[klen + 1] == '\0' || p[klen + 1] == ' ' || p[klen + 1] == '\n'))
-			return p[klen] == 'a' ? SLOT_A : SLOT_B;
-		p += klen;
-	}
-	return SLOT_NONE;
-}
-
 static int use_slot(const struct bc_hooks *hooks, const struct sysconf_comp *c, int slot, struct sf_err *err)
 {
 	if (!hooks || !hooks->use)
 		return 0;
 	return hooks->use(hooks->priv, c, slot, err);
-}
-
-struct run {
-	const struct sf_ctx *ctx;
-	const struct bc_hooks *hooks;
-	struct bc_report *rep;
-	struct sf_err *err;
-	struct sf_session sess;
-	struct sys_state next;
-	int idx[CONFIG_MAX_COMPONENTS];
-	enum bc_action act[CONFIG_MAX_COMPONENTS];
-	unsigned int count;
-};
-
-static bool in_set(enum bc_action a)
-{
-	return a == BC_SPEND_AND_CHECK || a == BC_CHECK;
-}
-
-/*
- * Mount the committed slot of every component not being tried (of all, with
- * @set_too). Every component gets its turn even when one fails: the first
- * failure is returned, with @err set.
- */
-static int use_committed(struct run *r, bool set_too, struct sf_err *err)
-{
-	int first = 0;
-
-	for (unsigned int k = 0; k < r->count; k++) {
-		const struct comp_state *c = &r->next.c[r->idx[k]];
-		struct sf_err one;
-		int ret;
-
-		if (in_set(r->act[k]) && !set_too)
-			continue;
-		ret = use_slot(r->hooks, &r->ctx->sys->c[r->idx[k]], c->active, &one);
-		if (ret && !first) {
-			first = ret;
-			*err = one;
-		}
-	}
-	return first;
-}
-
-/* Fall back every component of the set (and those that must), one store. */
-static int fall_back(struct run *r, const char *why)
-{
-	struct sf_err mount_err;
-	int ret;
-
-	for (unsigned int k = 0; k < r->count; k++) {
-		struct comp_state *c = &r->next.c[r->idx[k]];
-
-		if (c->trial == SLOT_NONE || r->act[k] == BC_WAIT)
-			continue;
-		state_fallback(c);
-		r->rep->fell_back++;
-	}
-	snprintf(r->rep->why, sizeof(r->rep->why), "%s", why);
-	ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
-	if (ret)
-		return ret;
-	if (use_committed(r, true, &mount_err))
-		return sf_fail(r->err, SF_EFELLBACK, "fell back to the committed slot: %s; and then %s", why,
-			       mount_err.msg);
-	return sf_fail(r->err, SF_EFELLBACK, "fell back to the committed slot: %s", why);
-}
-
-static int check_set(struct run *r)
-{
-	struct hc_comp hc[CONFIG_MAX_COMPONENTS];
-	struct sf_err why = { 0 };
-	bool spent = false;
-	unsigned int m = 0;
-	int ret;
-
-	for (unsigned int k = 0; k < r->count; k++)
-		if (r->act[k] == BC_SPEND_AND_CHECK)
-			spent |= state_spend_try(&r->next.c[r->idx[k]]);
-	/* a try is spent before it is attempted, so a crash during the checks counts */
-	if (spent) {
-		ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
-		if (ret)
-			return ret;
-	}
-	for (unsigned int k = 0; k < r->count; k++) {
-		const struct comp_state *c = &r->next.c[r->idx[k]];
-		const struct sysconf_comp *sc = &r->ctx->sys->c[r->idx[k]];
-
-		if (!in_set(r->act[k]))
-			continue;
-		hc[m].name = c->name;
-		hc[m].slot = slot_name(c->trial);
-		hc[m].version = c->slot[c->trial].version;
-		hc[m].device = sc->slot[c->trial];
-		hc[m].mount = sc->mount_point;
-		m++;
-		ret = use_slot(r->hooks, sc, c->trial, &why);
-		if (ret)
-			return fall_back(r, why.msg);
-	}
-	ret = hc_run(r->ctx->sys->health_dir, hc, m, r->ctx->sys->health_timeout_ms, &why);
-	for (unsigned int k = 0; k < r->count; k++) {
-		struct bc_input in = { .pending = 1, .health = ret ? BC_HEALTH_FAIL : BC_HEALTH_PASS };
-
-		if (!in_set(r->act[k]))
-			continue;
-		in.reboot = r->ctx->sys->c[r->idx[k]].reboot;
-		r->act[k] = bc_decide(&in);
-	}
-	if (ret)
-		return fall_back(r, why.msg);
-	for (unsigned int k = 0; k < r->count; k++) {
-		if (r->act[k] != BC_COMMIT)
-			continue;
-		state_commit(&r->next.c[r->idx[k]]);
-		r->rep->committed++;
-	}
-	return sf_store(r->ctx, &r->sess, &r->next, r->err);
-}
-
-int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
-		  const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
-{
-	char why[SF_ERR_MSG_MAX] = "";
-	unsigned int set = 0, must_fall = 0;
-	struct run *r;
-	int ret;
-
-	memset(rep, 0, sizeof(*rep));
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return sf_fail(err, SF_EFAIL, "out of memory");
-	r->ctx = ctx;
-	r->hooks = hooks;
-	r->rep = rep;
-	r->err = err;
-	ret = sysconf_select(ctx->sys, names, n, r->idx, &r->count, err);
-	ret = ret ?: sf_load(ctx, &r->sess, err);
-	if (ret)
-		goto out;
-	r->next = r->sess.st;
-	for (unsigned int k = 0; k < r->count; k++) {
-		const struct comp_state *c = &r->next.c[r->idx[k]];
-		const struct sysconf_comp *sc = &ctx->sys->c[r->idx[k]];
-		int booted = booted_slot(cmdline, c->name);
-		struct bc_input in = {
-			.pending = c->trial != SLOT_NONE,
-			.reboot = sc->reboot,
-			.tries_left = c->tries > 0,
-			.booted = booted == SLOT_NONE ? BC_BOOTED_UNKNOWN
-				  : booted == c->trial ? BC_BOOTED_TRIAL
-						       : BC_BOOTED_OTHER,
-			.health = BC_HEALTH_NOT_RUN,
-		};
-
-		r->act[k] = bc_decide(&in);
-		set += in_set(r->act[k]);
-		rep->waiting += r->act[k] == BC_WAIT;
-		if (r->act[k] == BC_FALLBACK && !must_fall++)
-			snprintf(why, sizeof(why), "the trial of %s in slot %s has no tries left", c->name,
-				 slot_name(c->trial));
-	}
-	if (must_fall) {
-		ret = fall_back(r, why);
-		goto out;
-	}
-	ret = use_committed(r, false, err);
-	if (!ret && set)
-		ret = check_set(r);
-out:
-	free(r);
-	return ret;
 }
 
 static int run_cmd(const struct bc_hooks *hooks, const char *cmd, struct sf_err *err)
@@ -269,55 +106,406 @@ static int run_cmd(const struct bc_hooks *hooks, const char *cmd, struct sf_err 
 	return hooks->run(hooks->priv, cmd, err);
 }
 
-int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsigned int n,
+/* One armed set: its members (indexes in the state) and its verdict. */
+struct set {
+	unsigned int n;
+	int member[CONFIG_MAX_COMPONENTS];
+	enum bc_action act;
+	int reason;			/* why it falls back */
+	char detail[SF_ERR_MSG_MAX];	/* what failed */
+};
+
+struct run {
+	const struct sf_ctx *ctx;
+	const struct bc_hooks *hooks;
+	const char *cmdline;
+	struct bc_report *rep;
+	struct sf_err *err;
+	struct sf_session sess;
+	struct sys_state next;
+	bool sel[CONFIG_MAX_COMPONENTS];   /* selected by the command (with their sets) */
+	bool in_set[CONFIG_MAX_COMPONENTS]; /* member of a set being tried */
+	unsigned int n_sets;
+	struct set set[CONFIG_MAX_COMPONENTS];
+	struct sf_err first;	/* the first fallback */
+	bool fell, stopped;
+};
+
+static enum bc_action member_action(const struct run *r, unsigned int i)
+{
+	const struct comp_state *c = &r->next.c[i];
+	const struct sysconf_comp *sc = &r->ctx->sys->c[i];
+	int booted = sf_booted_slot(r->cmdline, c->name);
+	struct bc_input in = {
+		.pending = c->trial != SLOT_NONE,
+		.reboot = sc->reboot,
+		.tries_left = c->tries > 0,
+		.booted = booted == SLOT_NONE ? BC_BOOTED_UNKNOWN : booted == c->trial ? BC_BOOTED_TRIAL : BC_BOOTED_OTHER,
+		.health = BC_HEALTH_NOT_RUN,
+	};
+
+	return bc_decide(&in);
+}
+
+/* Group the armed trials of the selected components into sets and decide each. */
+static void make_sets(struct run *r)
+{
+	const struct sys_state *st = &r->next;
+	bool done[CONFIG_MAX_COMPONENTS] = { false };
+
+	for (unsigned int i = 0; i < st->n; i++) {
+		enum bc_action act[CONFIG_MAX_COMPONENTS];
+		struct set *set = &r->set[r->n_sets];
+		bool selected = false;
+		int gone;
+
+		if (done[i] || st->c[i].broken || st->c[i].trial == SLOT_NONE)
+			continue;
+		memset(set, 0, sizeof(*set));
+		for (unsigned int j = i; j < st->n; j++) {
+			if (st->c[j].broken || st->c[j].trial == SLOT_NONE || !state_same_set(&st->c[j], &st->c[i]))
+				continue;
+			done[j] = true;
+			selected |= r->sel[j];
+			act[set->n] = member_action(r, j);
+			set->member[set->n++] = (int)j;
+		}
+		if (!selected)
+			continue;
+		gone = state_set_broken(st, &st->c[i]);
+		set->act = bc_set_decide(act, set->n, gone >= 0);
+		for (unsigned int k = 0; k < set->n; k++)
+			r->sel[set->member[k]] = true;
+		if (gone >= 0) {
+			set->reason = SF_R_SET_FELL_BACK;
+			snprintf(set->detail, sizeof(set->detail), "%s of the same bundle %s", st->c[gone].name,
+				 st->c[gone].bad_why == BAD_REMOVED ? "was removed" : "fell back");
+		}
+		for (unsigned int k = 0; k < set->n && !set->reason; k++) {
+			const struct comp_state *c = &st->c[set->member[k]];
+
+			if (act[k] != BC_FALLBACK)
+				continue;
+			set->reason = SF_R_TRIES;
+			snprintf(set->detail, sizeof(set->detail), "the trial of %s in slot %s has no tries left",
+				 c->name, slot_name(c->trial));
+		}
+		r->n_sets++;
+	}
+}
+
+static void outcome(struct run *r, unsigned int i, enum bc_outcome o)
+{
+	r->rep->outcome[i] = o;
+	r->rep->committed += o == BC_OUT_COMMITTED;
+	r->rep->fell_back += o == BC_OUT_FELL_BACK;
+	r->rep->waiting += o == BC_OUT_WAITING;
+	r->rep->unreadable += o == BC_OUT_UNREADABLE;
+}
+
+/* Record a set's fallback in the next state (the caller stores it). */
+static void fall_back_set(struct run *r, struct set *set)
+{
+	for (unsigned int k = 0; k < set->n; k++) {
+		state_fallback(&r->next.c[set->member[k]], set->reason, set->detail);
+		outcome(r, (unsigned int)set->member[k], BC_OUT_FELL_BACK);
+	}
+	if (!r->fell) {
+		r->fell = true;
+		snprintf(r->rep->why, sizeof(r->rep->why), "%s", set->detail);
+		sf_record(&r->first, set->reason, "fell back to the committed slot: %s", set->detail);
+	}
+}
+
+/*
+ * Mount the committed slot of every selected component that is not being
+ * tried. Every component gets its turn even when one fails: the first failure
+ * is returned, with @err set.
+ */
+static int use_committed(struct run *r, struct sf_err *err)
+{
+	int first = 0;
+
+	for (unsigned int i = 0; i < r->next.n; i++) {
+		const struct comp_state *c = &r->next.c[i];
+		struct sf_err one;
+		int ret;
+
+		if (!r->sel[i] || r->in_set[i] || c->broken)
+			continue;
+		ret = use_slot(r->hooks, &r->ctx->sys->c[i], c->active, &one);
+		if (ret && !first) {
+			first = ret;
+			*err = one;
+		}
+	}
+	return first;
+}
+
+/* Mount the committed slots of a set's members again (after a fallback or a stop). */
+static void use_set_committed(struct run *r, const struct set *set)
+{
+	for (unsigned int k = 0; k < set->n; k++) {
+		unsigned int i = (unsigned int)set->member[k];
+		struct sf_err ignored;
+
+		r->in_set[i] = false;
+		if (use_slot(r->hooks, &r->ctx->sys->c[i], r->next.c[i].active, &ignored) && !r->fell)
+			sf_record(&r->first, SF_R_SLOT_UNUSABLE, "%s", ignored.msg);
+	}
+}
+
+/* Stopped with a try spent: the set stays armed; the committed slots run. */
+static int stop_set(struct run *r, const struct set *set, const char *when)
+{
+	use_set_committed(r, set);
+	for (unsigned int k = 0; k < set->n; k++)
+		outcome(r, (unsigned int)set->member[k], BC_OUT_INTERRUPTED);
+	r->stopped = true;
+	return sf_fail(r->err, SF_R_INTERRUPTED, "stopped by a signal %s; the trial stays armed", when);
+}
+
+/* Try one set: spend, mount, check, then commit or fall back; each verdict one store. */
+static int try_set(struct run *r, struct set *set)
+{
+	struct hc_comp hc[CONFIG_MAX_COMPONENTS];
+	const struct slot_info *run[CONFIG_MAX_COMPONENTS] = { NULL };
+	struct sf_err why = { 0 };
+	struct hc_run hr = { .dir = r->ctx->sys->health_dir, .comps = hc, .n = set->n,
+			     .deadline_ms = r->ctx->sys->health_timeout_ms, .stop = r->ctx->stop };
+	bool spent = false;
+	int ret = 0;
+
+	if (sf_stopped(r->ctx))
+		return stop_set(r, set, "before the trial started");
+	for (unsigned int k = 0; k < set->n; k++)
+		if (!r->ctx->sys->c[set->member[k]].reboot)
+			spent |= state_spend_try(&r->next.c[set->member[k]]);
+	/* a try is spent before it is attempted, so a crash during the checks counts */
+	if (spent) {
+		ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
+		if (ret)
+			return ret;
+	}
+	for (unsigned int k = 0; k < set->n; k++) {
+		unsigned int i = (unsigned int)set->member[k];
+		const struct comp_state *c = &r->next.c[i];
+		const struct sysconf_comp *sc = &r->ctx->sys->c[i];
+
+		hc[k] = (struct hc_comp){ .name = c->name, .slot = slot_name(c->trial), .version = c->slot[c->trial].version,
+					  .device = sc->slot[c->trial], .mount = sc->mount_point };
+		run[i] = &c->slot[c->trial];
+		r->in_set[i] = true;
+		if (!ret && use_slot(r->hooks, sc, c->trial, &why)) {
+			set->reason = SF_R_SLOT_UNUSABLE;
+			snprintf(set->detail, sizeof(set->detail), "%s", why.msg);
+			ret = -1;
+		}
+	}
+	if (!ret) {
+		ret = hc_run(&hr, &why);
+		if (ret && why.reason == SF_R_INTERRUPTED)
+			return stop_set(r, set, "during the health checks");
+		if (ret) {
+			set->reason = why.reason == SF_R_DEADLINE ? SF_R_DEADLINE : SF_R_HEALTH;
+			snprintf(set->detail, sizeof(set->detail), "%s", why.msg);
+		}
+	}
+	if (!ret && plan_requires(&r->next, run, &why)) {
+		set->reason = SF_R_REQUIRES_BROKEN;
+		snprintf(set->detail, sizeof(set->detail), "%s", why.msg);
+		ret = -1;
+	}
+	if (ret) {
+		fall_back_set(r, set);
+		ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
+		use_set_committed(r, set);
+		return ret;
+	}
+	for (unsigned int k = 0; k < set->n; k++) {
+		state_commit(&r->next.c[set->member[k]]);
+		outcome(r, (unsigned int)set->member[k], BC_OUT_COMMITTED);
+	}
+	return sf_store(r->ctx, &r->sess, &r->next, r->err);
+}
+
+/* Load, select and group: what both the boot-check and activate start with. */
+static int prepare(struct run *r, const char *const names[], unsigned int n)
+{
+	int idx[CONFIG_MAX_COMPONENTS];
+	unsigned int count;
+	int ret;
+
+	ret = sysconf_select(r->ctx->sys, names, n, idx, &count, r->err);
+	ret = ret ?: sf_load(r->ctx, &r->sess, r->err);
+	if (ret)
+		return ret;
+	r->next = r->sess.st;
+	for (unsigned int k = 0; k < count; k++)
+		r->sel[idx[k]] = true;
+	make_sets(r);
+	return 0;
+}
+
+/* Judge the prepared sets; mount the committed slots of the rest. */
+static int judge(struct run *r)
+{
+	bool falls = false;
+	int ret = 0;
+
+	for (unsigned int s = 0; s < r->n_sets; s++) {
+		struct set *set = &r->set[s];
+
+		if (set->act == BC_FALLBACK) {
+			fall_back_set(r, set);
+			falls = true;
+		}
+		for (unsigned int k = 0; k < set->n; k++) {
+			if (set->act == BC_WAIT)
+				outcome(r, (unsigned int)set->member[k], BC_OUT_WAITING);
+			/* a set about to be tried mounts its trial slots, not the committed ones */
+			r->in_set[set->member[k]] = set->act == BC_CHECK;
+		}
+	}
+	if (falls)
+		ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
+	if (!ret && use_committed(r, r->err))
+		ret = -r->err->cat;
+	for (unsigned int s = 0; s < r->n_sets && !ret && !r->stopped; s++)
+		if (r->set[s].act == BC_CHECK)
+			ret = try_set(r, &r->set[s]);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < r->next.n; i++)
+		if (r->sel[i] && r->next.c[i].broken)
+			outcome(r, i, BC_OUT_UNREADABLE);
+	if (r->fell) {
+		*r->err = r->first;
+		return -r->err->cat;
+	}
+	for (unsigned int i = 0; i < r->next.n; i++)
+		if (r->sel[i] && r->next.c[i].broken) {
+			*r->err = r->next.c[i].why;
+			return -r->err->cat;
+		}
+	return 0;
+}
+
+static struct run *run_new(const struct sf_ctx *ctx, const char *cmdline, const struct bc_hooks *hooks,
+			   struct bc_report *rep, struct sf_err *err)
+{
+	struct run *r = calloc(1, sizeof(*r));
+
+	memset(rep, 0, sizeof(*rep));
+	if (!r) {
+		sf_record(err, SF_R_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	r->ctx = ctx;
+	r->cmdline = cmdline;
+	r->hooks = hooks;
+	r->rep = rep;
+	r->err = err;
+	return r;
+}
+
+int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
+		  const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
+{
+	struct run *r = run_new(ctx, cmdline, hooks, rep, err);
+	int ret;
+
+	if (!r)
+		return -err->cat;
+	ret = prepare(r, names, n);
+	ret = ret ?: judge(r);
+	free(r);
+	return ret;
+}
+
+/* The components activate acts on: named soft ones with a trial, or every such one. */
+static int activate_select(struct run *r, const char *const names[], unsigned int n, const char **sel,
+			   unsigned int *count)
+{
+	const struct sysconf *sys = r->ctx->sys;
+	int idx[CONFIG_MAX_COMPONENTS];
+	unsigned int named;
+	int ret;
+
+	*count = 0;
+	ret = sysconf_select(sys, names, n, idx, &named, r->err);
+	ret = ret ?: sf_load(r->ctx, &r->sess, r->err);
+	for (unsigned int k = 0; k < named && !ret; k++) {
+		const struct comp_state *c = &r->sess.st.c[idx[k]];
+
+		if (sys->c[idx[k]].reboot || c->broken || c->trial == SLOT_NONE) {
+			if (!n)
+				continue;
+			if (c->broken)
+				*r->err = c->why;
+			else
+				sf_record(r->err, sys->c[idx[k]].reboot ? SF_R_REBOOT_ONLY : SF_R_NOT_ARMED,
+					      sys->c[idx[k]].reboot ? "%s is activated by a reboot, not softly"
+								    : "%s has no armed trial to activate",
+					      c->name);
+			return -r->err->cat;
+		}
+		sel[(*count)++] = sys->c[idx[k]].name;
+	}
+	return ret;
+}
+
+int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
 		       const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
 {
 	const char *sel[CONFIG_MAX_COMPONENTS];
-	int idx[CONFIG_MAX_COMPONENTS], chosen[CONFIG_MAX_COMPONENTS];
 	const struct sysconf *sys = ctx->sys;
-	struct sf_session *s;
-	unsigned int named, count = 0, stopped = 0;
+	struct run *r = run_new(ctx, cmdline, hooks, rep, err);
+	int stopped[CONFIG_MAX_COMPONENTS];
+	unsigned int count, n_stopped = 0;
 	struct sf_err serr;
 	int ret, sret;
 
-	memset(rep, 0, sizeof(*rep));
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return sf_fail(err, SF_EFAIL, "out of memory");
-	ret = sysconf_select(sys, names, n, idx, &named, err);
-	ret = ret ?: sf_load(ctx, s, err);
-	if (ret)
+	if (!r)
+		return -err->cat;
+	ret = activate_select(r, names, n, sel, &count);
+	if (ret || !count)
 		goto out;
-	for (unsigned int k = 0; k < named; k++) {
-		const struct sysconf_comp *c = &sys->c[idx[k]];
+	ret = prepare(r, sel, count);
+	/* stop the services of the soft members of the sets that are tried */
+	for (unsigned int s = 0; s < r->n_sets && !ret; s++) {
+		const struct set *set = &r->set[s];
 
-		if (c->reboot || s->st.c[idx[k]].trial == SLOT_NONE) {
-			if (!n)
+		for (unsigned int k = 0; k < set->n && !ret && set->act == BC_CHECK; k++) {
+			int i = set->member[k];
+
+			if (sys->c[i].reboot || !sys->c[i].stop_cmd[0])
 				continue;
-			ret = sf_fail(err, SF_EPOLICY, c->reboot ? "%s is activated by a reboot, not softly"
-							 : "%s has no armed trial to activate",
-				      c->name);
-			goto out;
+			if (sf_stopped(ctx))
+				ret = sf_fail(err, SF_R_INTERRUPTED, "stopped by a signal before the soft restart");
+			else
+				ret = run_cmd(hooks, sys->c[i].stop_cmd, err);
+			if (!ret)
+				stopped[n_stopped++] = i;
 		}
-		chosen[count] = idx[k];
-		sel[count++] = c->name;
 	}
-	while (stopped < count && !ret)
-		ret = run_cmd(hooks, sys->c[chosen[stopped++]].stop_cmd, err);
-	if (ret)
-		stopped--; /* that one did not stop */
-	else if (count)
-		ret = bootcheck_run(ctx, sel, count, NULL, hooks, rep, err);
+	if (!ret)
+		ret = judge(r);
+	if (!ret && rep->waiting)
+		ret = sf_fail(err, SF_R_WAITING,
+			      "%u component%s wait%s for the reboot that tries the rest of %s bundle; nothing was switched",
+			      rep->waiting, rep->waiting == 1 ? "" : "s", rep->waiting == 1 ? "s" : "",
+			      rep->waiting == 1 ? "its" : "their");
 	/* what was stopped starts again whatever the verdict: on the new slot or the old one */
-	for (unsigned int k = 0; k < stopped; k++) {
-		sret = run_cmd(hooks, sys->c[chosen[k]].start_cmd, &serr);
-		if (sret && !ret) {
+	for (unsigned int k = 0; k < n_stopped; k++) {
+		sret = run_cmd(hooks, sys->c[stopped[k]].start_cmd, &serr);
+		if (sret && (!ret || ret == -SF_EWAITING)) {
 			*err = serr;
 			ret = sret;
 		}
 	}
 out:
-	free(s);
+	free(r);
 	return ret;
 }
 
@@ -330,14 +518,18 @@ int bootcheck_remove(const struct sf_ctx *ctx, const char *name, const struct bc
 	int active, ret, sret;
 
 	if (i < 0)
-		return sf_fail(err, SF_EUSAGE, "unknown component '%s'", name);
+		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
 	sc = &ctx->sys->c[i];
 	if (!sc->mount_point[0] || sc->reboot)
 		return sf_remove(ctx, name, NULL, err);
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return sf_fail(err, SF_EFAIL, "out of memory");
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
 	ret = sf_load(ctx, s, err);
+	if (!ret && s->st.c[i].broken) {
+		*err = s->st.c[i].why;
+		ret = -err->cat;
+	}
 	/* an armed trial never ran: dropping it needs no restart */
 	if (ret || s->st.c[i].trial != SLOT_NONE) {
 		free(s);

@@ -10,10 +10,19 @@
  * U-Boot boot (kernel command line `slotflip.<component>=<a|b>`), and the health
  * result. A situation no row matches means "stay on the committed slot".
  *
- * The components checked together form one set (a bundle arms its components
- * together): their tries are spent in one store, their health checks run
- * together, and they commit together in one store or fall back together in one
- * store.
+ * A bundle is one transaction: the components it armed form a set (the trial
+ * slots hold the same bundle id, plan/state.h). Whoever names one member
+ * judges the whole set, and the set's verdict comes from its members' actions
+ * (bc_set_decide()): any member that must fall back, or a member already gone
+ * (U-Boot fell it back, state_set_broken()), takes the whole set back; while a
+ * reboot member waits for the reboot that tries it, the whole set waits (its
+ * soft members are neither switched nor spent); otherwise the set is tried:
+ * the soft members' tries are spent in one store, their trial slots mounted,
+ * the health checks run for the set, the requirements of every image checked
+ * (plan_requires()), and the set commits in one store or falls back in one
+ * store, recording why (sf_C_fail). Independent sets are judged one after the
+ * other. A component whose state cannot be read is reported and left alone
+ * (its slot is not mounted); the others are judged.
  */
 #ifndef SF_BOOTCHECK_H
 #define SF_BOOTCHECK_H
@@ -70,6 +79,18 @@ enum bc_action bc_decide(const struct bc_input *in);
 const char *bc_action_name(enum bc_action a);
 
 /**
+ * bc_set_decide() - the action of a set from its members' bc_decide() actions
+ * @member: the members' actions
+ * @n:      their count (at least 1)
+ * @gone:   a member of the set is gone (state_set_broken())
+ *
+ * In this order: BC_FALLBACK when @gone or any member must fall back; BC_WAIT
+ * when any member waits; BC_CHECK when every member is checked
+ * (BC_SPEND_AND_CHECK or BC_CHECK); BC_NOTHING for anything else.
+ */
+enum bc_action bc_set_decide(const enum bc_action member[], unsigned int n, bool gone);
+
+/**
  * struct bc_hooks - what running a component from a slot means on this system
  * @use:  make component @c run from @slot (mount it at its mount point,
  *        replacing another slot mounted there); nothing for components without
@@ -87,31 +108,51 @@ struct bc_hooks {
 /** bc_system_hooks - mount(2)/umount(2) and /bin/sh -c: the real system */
 extern const struct bc_hooks bc_system_hooks;
 
+/** What happened to a component in a run (docs/agent.md names them). */
+enum bc_outcome {
+	BC_OUT_NONE = 0,    /* nothing pending: not reported */
+	BC_OUT_COMMITTED,   /* "committed" */
+	BC_OUT_FELL_BACK,   /* "fell-back" */
+	BC_OUT_WAITING,	    /* "waiting-for-reboot": its set waits for a reboot */
+	BC_OUT_UNREADABLE,  /* "unreadable": its state cannot be read; left alone */
+	BC_OUT_INTERRUPTED, /* "interrupted": still armed, the try spent stays spent */
+};
+
+/** bc_outcome_name() - the names above; NULL for BC_OUT_NONE */
+const char *bc_outcome_name(enum bc_outcome o);
+
 /**
  * struct bc_report - what a run did
- * @committed, @fell_back, @waiting: counts of components
- * @why: on fallback, the health failure or the reason (e.g. "no tries left")
+ * @committed, @fell_back, @waiting, @unreadable: counts of components
+ * @outcome: per component of the system description, enum bc_outcome
+ * @why:     on fallback, the first reason (e.g. "no tries left")
  */
 struct bc_report {
 	unsigned int committed;
 	unsigned int fell_back;
 	unsigned int waiting;
+	unsigned int unreadable;
+	int outcome[CONFIG_MAX_COMPONENTS];
 	char why[SF_ERR_MSG_MAX];
 };
 
 /**
  * bootcheck_run() - the early-boot check
- * @ctx:     the context
- * @names:   components to check; all when @n is 0
+ * @ctx:     the context (its @stop is honoured)
+ * @names:   components to check (each with its whole set); all when @n is 0
  * @n:       count
  * @cmdline: the kernel command line (for `slotflip.<c>=<slot>`), may be NULL
  * @hooks:   how to mount; may be NULL
  * @rep:     out
  * @err:     failure reason
  *
- * Return: 0 when everything checked was committed or nothing was pending;
- * -SF_EFELLBACK when the set fell back (@err says why); -SF_EUSAGE, -SF_ECONFIG,
- * -SF_EIO as sf_load()/sf_store().
+ * Return: 0 when every set checked was committed, waits for its reboot, or
+ * nothing was pending; -SF_EFELLBACK when a set fell back (@err's reason is
+ * the first set's: SF_R_HEALTH, SF_R_DEADLINE, SF_R_TRIES, SF_R_SET_FELL_BACK,
+ * SF_R_SLOT_UNUSABLE, SF_R_REQUIRES_BROKEN); -SF_EINTR (SF_R_INTERRUPTED) when
+ * stopped before a verdict; -SF_ECONFIG when a selected component is broken
+ * (its own reason; the others were judged); -SF_EUSAGE, -SF_ECONFIG, -SF_EIO
+ * as sf_load()/sf_store().
  */
 int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
 		  const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
@@ -119,17 +160,23 @@ int bootcheck_run(const struct sf_ctx *ctx, const char *const names[], unsigned 
 
 /**
  * bootcheck_activate() - soft restart into the armed trials (`slotflip activate`)
- * @ctx, @names, @n, @hooks, @rep, @err: as bootcheck_run(); @n 0 means every
- * soft component with an armed trial
+ * @ctx, @names, @n, @cmdline, @hooks, @rep, @err: as bootcheck_run(); @n 0
+ * means every soft component with an armed trial
  *
- * Runs each component's stop-command, the boot-check of those components
- * (mount the trial, health checks, commit, or fall back and mount the old slot
- * again), then each start-command. No reboot.
+ * For each set of the named components: while a reboot member has not booted
+ * its trial, nothing happens (the set waits); otherwise each soft member's
+ * stop-command runs, the set is judged as by bootcheck_run() (mount the trial,
+ * health checks, commit, or fall back and mount the old slot again), then each
+ * start-command runs, whatever the verdict and even when stopped by a signal.
+ * No reboot.
  *
- * Return: as bootcheck_run(); -SF_EPOLICY when a named component has nothing
- * armed or is activated by a reboot.
+ * Return: as bootcheck_run(); -SF_EWAITING (SF_R_WAITING) when a set waits
+ * for its reboot and none fell back; -SF_EPOLICY when a named component has
+ * nothing armed (SF_R_NOT_ARMED) or is activated by a reboot
+ * (SF_R_REBOOT_ONLY); -SF_EFAIL (SF_R_COMMAND_FAILED) when a stop- or
+ * start-command fails.
  */
-int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsigned int n,
+int bootcheck_activate(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
 		       const struct bc_hooks *hooks, struct bc_report *rep, struct sf_err *err)
 	__attribute__((warn_unused_result));
 

@@ -40,7 +40,7 @@ static int list_checks(const char *dir, char names[][HC_NAME_MAX], unsigned int 
 		return 0;
 	d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : sf_fail_errno(why, SF_EFAIL, errno, "health folder '%s'", dir);
+		return errno == ENOENT ? 0 : sf_fail_errno(why, SF_R_HEALTH, errno, "health folder '%s'", dir);
 	while ((de = readdir(d))) {
 		struct stat st;
 
@@ -50,7 +50,7 @@ static int list_checks(const char *dir, char names[][HC_NAME_MAX], unsigned int 
 			continue;
 		if (*n >= HC_MAX_CHECKS || strlen(de->d_name) >= HC_NAME_MAX) {
 			closedir(d);
-			return sf_fail(why, SF_EFAIL, "health folder '%s' holds more than %d checks or a too long name",
+			return sf_fail(why, SF_R_HEALTH, "health folder '%s' holds more than %d checks or a too long name",
 				       dir, HC_MAX_CHECKS);
 		}
 		strcpy(names[(*n)++], de->d_name);
@@ -78,15 +78,26 @@ static void set_env(const struct hc_comp *comps, unsigned int n, const struct hc
 }
 
 /* Run one check; HC_PASS, or HC_FAIL with @why set. */
-static int run_one(const char *path, const char *label, const struct hc_comp *comps, unsigned int n,
-		   const struct hc_comp *own, long long deadline, unsigned int deadline_ms, struct sf_err *why)
+/* Kill what is left of a check's process group and reap the check itself. */
+static void kill_group(pid_t pid, int *status)
 {
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int run_one(const char *path, const char *label, const struct hc_run *run, const struct hc_comp *own,
+		   long long deadline, struct sf_err *why)
+{
+	const struct hc_comp *comps = run->comps;
+	unsigned int n = run->n;
 	int status = 0;
 	pid_t pid, w;
 
 	pid = fork();
 	if (pid < 0)
-		return sf_fail_errno(why, SF_EFAIL, errno, "cannot start health check '%s'", label);
+		return sf_fail_errno(why, SF_R_HEALTH, errno, "cannot start health check '%s'", label);
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
@@ -103,28 +114,33 @@ static int run_one(const char *path, const char *label, const struct hc_comp *co
 		if (w == pid)
 			break;
 		if (w < 0 && errno != EINTR) {
-			return sf_fail_errno(why, SF_EFAIL, errno, "health check '%s'", label);
+			kill_group(pid, &status);
+			return sf_fail_errno(why, SF_R_HEALTH, errno, "health check '%s'", label);
+		}
+		if (run->stop && *run->stop) {
+			kill_group(pid, &status);
+			return sf_fail(why, SF_R_INTERRUPTED, "stopped by a signal while health check '%s' ran", label);
 		}
 		if (now_ms() >= deadline) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			return sf_fail(why, SF_EFAIL, "health checks did not finish within %u ms (running '%s')",
-				       deadline_ms, label);
+			kill_group(pid, &status);
+			return sf_fail(why, SF_R_DEADLINE, "health checks did not finish within %u ms (running '%s')",
+				       run->deadline_ms, label);
 		}
 		usleep(2000);
 	}
+	/* nothing a check started outlives it */
+	kill(-pid, SIGKILL);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
-		return sf_fail(why, SF_EFAIL, "health check '%s' exited with status %d", label, WEXITSTATUS(status));
-	return sf_fail(why, SF_EFAIL, "health check '%s' was killed by signal %d", label,
+		return sf_fail(why, SF_R_HEALTH, "health check '%s' exited with status %d", label,
+			       WEXITSTATUS(status));
+	return sf_fail(why, SF_R_HEALTH, "health check '%s' was killed by signal %d", label,
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static int run_dir(const char *dir, const char *prefix, const struct hc_comp *comps, unsigned int n,
-		   const struct hc_comp *own, long long deadline, unsigned int deadline_ms, struct sf_err *why)
+static int run_dir(const char *dir, const char *prefix, const struct hc_run *run, const struct hc_comp *own,
+		   long long deadline, struct sf_err *why)
 {
 	char (*names)[HC_NAME_MAX];
 	int r;
@@ -132,32 +148,31 @@ static int run_dir(const char *dir, const char *prefix, const struct hc_comp *co
 
 	names = malloc(sizeof(*names) * HC_MAX_CHECKS);
 	if (!names)
-		return sf_fail_errno(why, SF_EFAIL, ENOMEM, "health checks");
+		return sf_fail(why, SF_R_NO_MEMORY, "out of memory");
 	r = list_checks(dir, names, &count, why);
 	for (unsigned int i = 0; i < count && !r; i++) {
 		char path[1024], label[512];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		snprintf(label, sizeof(label), "%s%s", prefix, names[i]);
-		r = run_one(path, label, comps, n, own, deadline, deadline_ms, why);
+		r = run_one(path, label, run, own, deadline, why);
 	}
 	free(names);
 	return r;
 }
 
-int hc_run(const char *dir, const struct hc_comp *comps, unsigned int n, unsigned int deadline_ms,
-	   struct sf_err *why)
+int hc_run(const struct hc_run *run, struct sf_err *why)
 {
-	long long deadline = now_ms() + deadline_ms;
+	long long deadline = now_ms() + run->deadline_ms;
 	int r;
 
-	r = run_dir(dir, "", comps, n, NULL, deadline, deadline_ms, why);
-	for (unsigned int i = 0; i < n && !r && dir[0]; i++) {
+	r = run_dir(run->dir, "", run, NULL, deadline, why);
+	for (unsigned int i = 0; i < run->n && !r && run->dir[0]; i++) {
 		char sub[1024], prefix[64];
 
-		snprintf(sub, sizeof(sub), "%s/%s", dir, comps[i].name);
-		snprintf(prefix, sizeof(prefix), "%s/", comps[i].name);
-		r = run_dir(sub, prefix, comps, n, &comps[i], deadline, deadline_ms, why);
+		snprintf(sub, sizeof(sub), "%s/%s", run->dir, run->comps[i].name);
+		snprintf(prefix, sizeof(prefix), "%s/", run->comps[i].name);
+		r = run_dir(sub, prefix, run, &run->comps[i], deadline, why);
 	}
 	return r;
 }

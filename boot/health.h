@@ -18,6 +18,8 @@
 #ifndef SF_HEALTH_H
 #define SF_HEALTH_H
 
+#include <signal.h>
+
 #include "common/sf_err.h"
 
 /**
@@ -34,19 +36,35 @@ struct hc_comp {
 };
 
 /**
- * hc_run() - run the checks
+ * struct hc_run - a run of the checks
  * @dir:         the health folder; "" or a missing folder means no checks
  * @comps:       the components on trial
  * @n:           their count
  * @deadline_ms: for all checks together
- * @why:         on failure, the reason ("health check 'http' exited with
- *               status 1", "... was killed by signal 9", "health checks did
- *               not finish within 30000 ms (running 'db')")
- *
- * Return: 0 when every check passed, -SF_EFAIL otherwise. A check that cannot
- * be started fails the run.
+ * @stop:        may be NULL; once it points at a non-zero value the running
+ *               check's process group is killed and the run stops
  */
-int hc_run(const char *dir, const struct hc_comp *comps, unsigned int n, unsigned int deadline_ms,
-	   struct sf_err *why) __attribute__((warn_unused_result));
+struct hc_run {
+	const char *dir;
+	const struct hc_comp *comps;
+	unsigned int n;
+	unsigned int deadline_ms;
+	const volatile sig_atomic_t *stop;
+};
+
+/**
+ * hc_run() - run the checks
+ * @run: what to run
+ * @why: on failure, the reason: SF_R_HEALTH ("health check 'http' exited with
+ *       status 1", "... was killed by signal 9", a check that cannot be
+ *       started), SF_R_DEADLINE ("health checks did not finish within 30000 ms
+ *       (running 'db')"), SF_R_INTERRUPTED (stopped), SF_R_NO_MEMORY
+ *
+ * A check's whole process group is killed when it ends, times out or is
+ * stopped: nothing it started outlives it.
+ *
+ * Return: 0 when every check passed, minus the reason's category otherwise.
+ */
+int hc_run(const struct hc_run *run, struct sf_err *why) __attribute__((warn_unused_result));
 
 #endif /* SF_HEALTH_H */

@@ -43,19 +43,19 @@ static int system_use(void *priv, const struct sysconf_comp *c, int slot, struct
 	if (!c->mount_point[0])
 		return 0;
 	if (stat(dev, &st) < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "slot %s of %s (%s)", slot_name(slot), c->name, dev);
+		return sf_fail_errno(err, SF_R_SLOT_IO, errno, "slot %s of %s (%s)", slot_name(slot), c->name, dev);
 	if (!S_ISBLK(st.st_mode))
-		return sf_fail(err, SF_ECONFIG, "slot %s of %s (%s) is not a block device and cannot be mounted",
+		return sf_fail(err, SF_R_CONFIG, "slot %s of %s (%s) is not a block device and cannot be mounted",
 			       slot_name(slot), c->name, dev);
 	cur = mounted_dev(c->mount_point);
 	if (cur == st.st_rdev)
 		return 0;
 	if (cur && umount2(c->mount_point, 0) < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot unmount %s", c->mount_point);
+		return sf_fail_errno(err, SF_R_SLOT_IO, errno, "cannot unmount %s", c->mount_point);
 	if (mkdir(c->mount_point, 0755) < 0 && errno != EEXIST)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot create %s", c->mount_point);
+		return sf_fail_errno(err, SF_R_SLOT_IO, errno, "cannot create %s", c->mount_point);
 	if (mount(dev, c->mount_point, c->fstype, MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot mount slot %s of %s (%s) on %s", slot_name(slot),
+		return sf_fail_errno(err, SF_R_SLOT_IO, errno, "cannot mount slot %s of %s (%s) on %s", slot_name(slot),
 				     c->name, dev, c->mount_point);
 	return 0;
 }
@@ -69,17 +69,17 @@ static int system_run(void *priv, const char *cmd, struct sf_err *err)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		return sf_fail_errno(err, SF_EFAIL, errno, "cannot run '%s'", cmd);
+		return sf_fail_errno(err, SF_R_COMMAND_FAILED, errno, "cannot run '%s'", cmd);
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return sf_fail_errno(err, SF_EFAIL, errno, "'%s'", cmd);
+			return sf_fail_errno(err, SF_R_COMMAND_FAILED, errno, "'%s'", cmd);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	return sf_fail(err, SF_EFAIL, "'%s' failed (status %d)", cmd,
+	return sf_fail(err, SF_R_COMMAND_FAILED, "'%s' failed (status %d)", cmd,
 		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 

@@ -99,6 +99,9 @@ static void check_plan(const struct fit_bundle *b, const struct sys_state *st, c
 		fuzz_check(!strcmp(c->name, img->component), "the image's component");
 		fuzz_check(it->slot == slot_other(c->active), "the inactive slot");
 		fuzz_check(img->security_version >= c->floor, "at or above the floor");
+		fuzz_check(!c->slot[c->active].version[0] || img->security_version >= c->slot[c->active].sv,
+			   "at or above the running image");
+		fuzz_check(!c->broken, "never a broken component");
 		fuzz_check(img->data_size <= SLOT_SIZE, "fits the slot");
 		if (img->base_version[0]) {
 			fuzz_check(c->slot[c->active].version[0] != '\0', "a patch needs a version");
@@ -151,7 +154,7 @@ static void transition(struct comp_state *c, unsigned int op)
 			fuzz_check(c->floor == before.floor, "only a baseline commit raises the floor");
 		break;
 	case 2:
-		state_fallback(c);
+		state_fallback(c, SF_R_HEALTH, "fuzz");
 		fuzz_check(c->active == before.active && c->floor == before.floor, "a fallback keeps active and floor");
 		break;
 	case 3:
@@ -162,8 +165,10 @@ static void transition(struct comp_state *c, unsigned int op)
 		break;
 	default:
 		if (c->trial == SLOT_NONE) {
+			struct slot_info img = { .version = "1.0", .sv = before.floor, .id = "0123456789abcdef" };
+
 			state_invalidate(c, slot_other(c->active));
-			state_arm(c, slot_other(c->active), "1.0", before.floor, 2);
+			state_arm(c, slot_other(c->active), &img, 2);
 			fuzz_check(c->floor == before.floor, "installing never moves the floor");
 		}
 		break;
@@ -209,11 +214,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_plan(b, &st, &plan);
 			check_install(b, &st, &plan);
 		} else {
-			fuzz_check(err.cat == SF_EPOLICY, "a planner refusal is a policy refusal");
+			fuzz_check(err.cat == SF_EPOLICY || (err.cat == SF_ECONFIG && err.reason != SF_R_CONFIG) ||
+					   err.reason == SF_R_LIMIT,
+				   "a planner refusal is a policy refusal, a broken component or a requirement too long");
 		}
 	}
 	for (const uint8_t *p = hdr + hs; p < data + size && p < hdr + hs + MAX_STEPS; p++)
-		transition(&st.c[*p % N_COMPS], *p / N_COMPS % 5);
+		if (!st.c[*p % N_COMPS].broken)
+			transition(&st.c[*p % N_COMPS], *p / N_COMPS % 5);
 	check_roundtrip(&st);
 	free(b);
 	free(copy);

@@ -82,10 +82,15 @@ static void write_file(const char *path, const char *text, int mode)
 	chmod(path, (mode_t)mode);
 }
 
-static void setup(unsigned int tries)
+/*
+ * Every component armed with @tries tries; @set says which bundle armed each
+ * (the same letter: one bundle, armed as one set).
+ */
+static void setup_sets(unsigned int tries, const char *set)
 {
 	struct sys_state st;
 	struct sf_err err;
+	struct kv env;
 	char path[512];
 
 	memset(&sys, 0, sizeof(sys));
@@ -102,20 +107,29 @@ static void setup(unsigned int tries)
 		sys.names[i] = sys.c[i].name;
 
 	memset(&fenv, 0, sizeof(fenv));
-	fenv.valid = true;
+	kv_clear(&env);
 	st.n = 3;
 	for (unsigned int i = 0; i < 3; i++) {
+		struct slot_info img = { .version = "1.0 (a)", .sv = 1 };
+
+		snprintf(img.id, sizeof(img.id), "00000000000000%c%c", set[i], set[i]);
 		state_init_comp(&st.c[i], sys.names[i], "1.0", 1);
-		state_arm(&st.c[i], SLOT_B, "1.0 (a)", 1, tries);
+		state_arm(&st.c[i], SLOT_B, &img, tries);
 	}
-	if (state_to_env(&st, &fenv.kv, &err))
-		tap_diag("state_to_env: %s", err.msg);
+	if (state_to_env(&st, &env, &err) || fake_env_set(&fenv, &env))
+		tap_diag("cannot set up the environment: %s", err.msg);
 	ctx = (struct sf_ctx){ .sys = &sys, .env = &fake_env_ops, .env_priv = &fenv };
 
 	snprintf(path, sizeof(path), "rm -rf %s/health.d && mkdir -p %s/health.d/webkit %s/health.d/libfoo", tmp, tmp,
 		 tmp);
 	if (system(path))
 		tap_diag("cannot make the health folder");
+}
+
+/* Three components armed by three bundles. */
+static void setup(unsigned int tries)
+{
+	setup_sets(tries, "abc");
 }
 
 static const struct comp_state *comp(const char *name)
@@ -172,7 +186,7 @@ static void test_runs(void)
 	ok(strstr(err.msg, "no tries left") != NULL, "message: %s", err.msg);
 	is_int(fenv.stores, 1, "one store");
 
-	setup(3);
+	setup_sets(3, "aac");
 	check("libfoo/10-fail", "#!/bin/sh\nexit 1\n");
 	is_int(bootcheck_run(&ctx, both, 2, NULL, NULL, &rep, &err), -SF_EFELLBACK, "one failing component...");
 	is_int(rep.fell_back, 2, "...and the whole set falls back");
@@ -253,7 +267,7 @@ static void test_activate(void)
 	setup(3);
 	strcpy(sys.c[0].stop_cmd, "stop-webkit");
 	strcpy(sys.c[0].start_cmd, "start-webkit");
-	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), 0, "soft restart commits");
+	is_int(bootcheck_activate(&ctx, webkit, 1, NULL, &hooks, &rep, &err), 0, "soft restart commits");
 	is_str(k.log, "run stop-webkit;use webkit b;run start-webkit;", "stop, mount the trial, start");
 
 	setup(3);
@@ -261,12 +275,12 @@ static void test_activate(void)
 	strcpy(sys.c[0].stop_cmd, "stop-webkit");
 	strcpy(sys.c[0].start_cmd, "start-webkit");
 	check("webkit/fail", "#!/bin/sh\nexit 1\n");
-	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), -SF_EFELLBACK, "unhealthy soft restart");
+	is_int(bootcheck_activate(&ctx, webkit, 1, NULL, &hooks, &rep, &err), -SF_EFELLBACK, "unhealthy soft restart");
 	is_str(k.log, "run stop-webkit;use webkit b;use webkit a;run start-webkit;",
 	       "stop, trial, back to the old slot, start");
 
 	setup(3);
-	is_int(bootcheck_activate(&ctx, kernel, 1, &hooks, &rep, &err), -SF_EPOLICY, "kernel is not soft");
+	is_int(bootcheck_activate(&ctx, kernel, 1, NULL, &hooks, &rep, &err), -SF_EPOLICY, "kernel is not soft");
 	ok(strstr(err.msg, "activated by a reboot") != NULL, "message: %s", err.msg);
 
 	setup(3);
@@ -274,7 +288,7 @@ static void test_activate(void)
 	strcpy(sys.c[0].mount_point, "/opt/webkit");
 	strcpy(sys.c[0].stop_cmd, "stop-webkit");
 	strcpy(sys.c[0].start_cmd, "start-webkit");
-	is_int(bootcheck_activate(&ctx, webkit, 1, &hooks, &rep, &err), 0, "committed patch");
+	is_int(bootcheck_activate(&ctx, webkit, 1, NULL, &hooks, &rep, &err), 0, "committed patch");
 	k.log[0] = '\0';
 	is_int(bootcheck_remove(&ctx, "webkit", &hooks, &err), 0, "removal of a mounted component");
 	is_str(k.log, "run stop-webkit;use webkit a;run start-webkit;", "soft restart back to the baseline");
@@ -291,7 +305,7 @@ static void test_activate(void)
 	strcpy(sys.c[1].stop_cmd, "stop-libfoo");
 	strcpy(sys.c[1].start_cmd, "start-libfoo");
 	k.fail = "stop-libfoo";
-	is_int(bootcheck_activate(&ctx, NULL, 0, &hooks, &rep, &err), -SF_EFAIL, "a stop-command that fails");
+	is_int(bootcheck_activate(&ctx, NULL, 0, NULL, &hooks, &rep, &err), -SF_EFAIL, "a stop-command that fails");
 	is_str(k.log, "run stop-webkit;run stop-libfoo;run start-webkit;",
 	       "  restarts what it stopped, tries nothing");
 	is_int(comp("webkit")->trial, SLOT_B, "  the trials stay armed");
@@ -300,7 +314,7 @@ static void test_activate(void)
 	{
 		const char *twice[] = { "webkit", "webkit" };
 
-		is_int(bootcheck_activate(&ctx, twice, 2, &hooks, &rep, &err), -SF_EUSAGE, "a component named twice");
+		is_int(bootcheck_activate(&ctx, twice, 2, NULL, &hooks, &rep, &err), -SF_EUSAGE, "a component named twice");
 		ok(strstr(err.msg, "named twice") != NULL, "  message: %s", err.msg);
 	}
 }

@@ -96,15 +96,21 @@ static void on_progress(void *priv, const struct sf_progress *p)
 int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	static const struct option opts[] = { { "progress", optional_argument, NULL, 'p' },
+					      { "allow-removed", no_argument, NULL, 'r' },
 					      { NULL, 0, NULL, 0 } };
 	struct progress pr = { .mode = PROGRESS_NONE };
+	struct sf_install_opts io = { .allow_removed = false };
 	struct sf_installed *b;
 	struct src src;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'r') {
+			io.allow_removed = true;
+			continue;
+		}
 		if (opt != 'p')
-			return cli_usage(err, "usage: slotflip install [--progress[=json]] BUNDLE|-");
+			return cli_usage(err, "usage: slotflip install [--progress[=json]] [--allow-removed] BUNDLE|-");
 		if (!optarg)
 			pr.mode = PROGRESS_BAR;
 		else if (!strcmp(optarg, "json"))
@@ -128,7 +134,7 @@ int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 	ret = src_open(&src, argv[optind], err);
 	if (ret)
 		goto out;
-	ret = sf_install(&c->ctx, &src, b, err);
+	ret = sf_install(&c->ctx, &src, &io, b, err);
 	src_close(&src);
 	if (ret)
 		goto out;

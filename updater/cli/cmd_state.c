@@ -209,14 +209,17 @@ int cmd_boot_check(struct cli *c, int argc, char **argv, struct sf_err *err)
 int cmd_activate(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	struct bc_report rep;
+	char *cmdline;
 	int ret;
 
 	ret = names_only(argc, argv, err);
 	ret = ret ?: cli_setup(c, CLI_NEEDS_LOCK, err);
 	if (ret)
 		return ret;
-	ret = bootcheck_activate(&c->ctx, (const char *const *)argv + optind, (unsigned int)(argc - optind),
+	cmdline = read_cmdline();
+	ret = bootcheck_activate(&c->ctx, (const char *const *)argv + optind, (unsigned int)(argc - optind), cmdline,
 				 hooks_for(c), &rep, err);
+	free(cmdline);
 	print_report(&rep, ret);
 	return ret;
 }
@@ -225,9 +228,15 @@ int cmd_commit(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	int ret;
 
+	char *cmdline;
+
 	ret = names_only(argc, argv, err);
 	ret = ret ?: cli_setup(c, CLI_NEEDS_LOCK, err);
-	ret = ret ?: sf_commit(&c->ctx, (const char *const *)argv + optind, (unsigned int)(argc - optind), err);
+	if (ret)
+		return ret;
+	cmdline = read_cmdline();
+	ret = sf_commit(&c->ctx, (const char *const *)argv + optind, (unsigned int)(argc - optind), cmdline, err);
+	free(cmdline);
 	if (!ret)
 		printf("committed\n");
 	return ret;

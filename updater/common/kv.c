@@ -72,3 +72,12 @@ bool kv_equal(const struct kv *a, const struct kv *b)
 	}
 	return true;
 }
+
+size_t kv_bytes(const struct kv *kv)
+{
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < kv->n; i++)
+		n += strlen(kv->e[i].name) + strlen(kv->e[i].value) + 2;
+	return n;
+}

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KV_MAX 320
+#define KV_MAX 512
 #define KV_NAME_MAX 40	 /* including the terminating NUL */
 #define KV_VALUE_MAX 80 /* including the terminating NUL */
 
@@ -56,5 +56,11 @@ int kv_set(struct kv *kv, const char *name, const char *value) __attribute__((wa
  * kv_equal() - same names with the same values, in any order
  */
 bool kv_equal(const struct kv *a, const struct kv *b);
+
+/**
+ * kv_bytes() - bytes the entries take in a U-Boot environment's data area:
+ * "name=value" and a NUL each (the area's final NUL not included)
+ */
+size_t kv_bytes(const struct kv *kv);
 
 #endif /* SF_KV_H */

@@ -102,6 +102,15 @@ int sf_fail(struct sf_err *err, int reason, const char *fmt, ...)
 	return ret;
 }
 
+void sf_record(struct sf_err *err, int reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)sf_vfail(err, reason, 0, fmt, ap);
+	va_end(ap);
+}
+
 int sf_fail_errno(struct sf_err *err, int reason, int errnum, const char *fmt, ...)
 {
 	va_list ap;

@@ -149,6 +149,12 @@ int sf_fail(struct sf_err *err, int reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), warn_unused_result));
 
 /**
+ * sf_record() - sf_fail() for a failure kept for later (the first of several,
+ * reported when the rest is done): no return value to use
+ */
+void sf_record(struct sf_err *err, int reason, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
  * sf_fail_errno() - record an I/O failure, appending ": strerror(errnum)"
  * @err:    where to record it
  * @reason: reason (usually SF_R_SLOT_IO or SF_R_ENV_IO)

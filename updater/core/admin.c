@@ -1,42 +1,51 @@
 // SPDX-License-Identifier: MIT
-/* init, commit and remove: one environment store each. */
+/* init, commit, remove and repair: one environment store each. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
+#include "plan/plan.h"
 
 int sf_init(const struct sf_ctx *ctx, const struct sf_factory *factory, unsigned int n_factory,
 	    struct sf_err *err)
 {
+	enum env_state state = ENV_DAMAGED;
 	struct sf_session *s;
 	struct sys_state st;
 	int ret;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "init");
-	ret = ctx->env->load(ctx->env_priv, &s->env);
-	if (ret == 0) {
-		ret = sf_fail(err, SF_EPOLICY,
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+	ret = ctx->env->load(ctx->env_priv, &s->env, &state);
+	if (ret == -EACCES || ret == -EPERM) {
+		ret = sf_fail_errno(err, SF_R_PERMISSION, ret, "cannot read the environment (%s)", ctx->sys->env_config);
+		goto out;
+	}
+	if (ret == 0 && state == ENV_VALID) {
+		ret = sf_fail(err, SF_R_ENV_IN_USE,
 			      "the environment (%s) already holds a valid copy; init only sets up a factory-fresh one",
 			      ctx->sys->env_config);
 		goto out;
 	}
-	if (ret == -EBADMSG) {
-		ret = sf_fail(err, SF_ECONFIG,
-			      "the environment (%s) is not valid but not blank either: check fw_env.config; init only sets up an erased (all 0x00 or 0xff) one",
+	if (ret == 0 && state == ENV_DAMAGED) {
+		ret = sf_fail(err, SF_R_ENV_DAMAGED,
+			      "the environment (%s) is not valid but not blank either: check fw_env.config; init only sets up an erased (all 0x00 or 0xff) one, or one whose first store was cut short",
 			      ctx->sys->env_config);
 		goto out;
 	}
-	if (ret != -ENODATA) {
-		ret = sf_fail_errno(err, SF_EIO, ret, "cannot read the environment (%s)", ctx->sys->env_config);
+	if (ret) {
+		ret = sf_fail_errno(err, ret == -E2BIG ? SF_R_ENV_MALFORMED : SF_R_ENV_IO, ret,
+				    "cannot read the environment (%s)", ctx->sys->env_config);
 		goto out;
 	}
+	/* blank, or torn: no A/B state was ever recorded */
 	kv_clear(&s->env);
 	for (unsigned int k = 0; k < n_factory; k++) {
 		if (sysconf_find(ctx->sys, factory[k].component) < 0) {
-			ret = sf_fail(err, SF_EUSAGE, "--factory names component '%s', which this board does not have",
+			ret = sf_fail(err, SF_R_UNKNOWN_COMPONENT,
+				      "--factory names component '%s', which this board does not have",
 				      factory[k].component);
 			goto out;
 		}
@@ -56,38 +65,99 @@ out:
 	return ret;
 }
 
-int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, struct sf_err *err)
+/* The broken component @i stops the operation: its own reason and message. */
+static int broken(const struct sys_state *st, int i, struct sf_err *err)
+{
+	*err = st->c[i].why;
+	return -err->cat;
+}
+
+/*
+ * Can the set of armed component @i be committed? Every member ran, none is
+ * broken; then commit the set in @st.
+ */
+static int commit_set(const struct sf_ctx *ctx, struct sys_state *st, unsigned int i, const char *cmdline,
+		      struct sf_err *err)
+{
+	const struct comp_state *c = &st->c[i];
+	const struct slot_info *run[CONFIG_MAX_COMPONENTS] = { NULL };
+	int ret;
+
+	for (unsigned int j = 0; j < st->n; j++) {
+		const struct comp_state *m = &st->c[j];
+		const struct sysconf_comp *sc = &ctx->sys->c[j];
+
+		if (m->broken || m->trial == SLOT_NONE || !state_same_set(m, c))
+			continue;
+		if (!state_ran(m, sc->reboot, sf_booted_slot(cmdline, m->name), ctx->sys->max_tries))
+			return sf_fail(err, SF_R_NOT_TRIED,
+				       sc->reboot ? "%s %s in slot %s has not booted yet; commit it after the reboot that tries it"
+						  : "%s %s in slot %s has not been activated yet; 'slotflip activate' tries it",
+				       m->name, m->slot[m->trial].version, slot_name(m->trial));
+		run[j] = &m->slot[m->trial];
+	}
+	ret = state_set_broken(st, c);
+	if (ret >= 0)
+		return sf_fail(err, SF_R_POLICY, "the bundle that armed %s is no longer whole (%s fell back)",
+			       c->name, st->c[ret].name);
+	ret = plan_requires(st, run, err);
+	if (ret)
+		return ret;
+	for (unsigned int j = 0; j < st->n; j++)
+		if (run[j])
+			state_commit(&st->c[j]);
+	return 0;
+}
+
+int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
+	      struct sf_err *err)
 {
 	int idx[CONFIG_MAX_COMPONENTS];
 	struct sf_session *s;
-	struct sys_state st;
-	unsigned int count, armed = 0;
+	struct sys_state *st;
+	unsigned int count, done = 0;
 	int ret;
 
 	s = calloc(1, sizeof(*s));
-	if (!s)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "commit");
+	st = malloc(sizeof(*st));
+	if (!s || !st) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+		goto out;
+	}
 	ret = sysconf_select(ctx->sys, names, n, idx, &count, err);
 	ret = ret ?: sf_load(ctx, s, err);
 	if (ret)
 		goto out;
-	st = s->st;
-	for (unsigned int k = 0; k < count; k++) {
-		struct comp_state *c = &st.c[idx[k]];
+	*st = s->st;
+	for (unsigned int k = 0; k < count && !ret; k++) {
+		struct comp_state *c = &st->c[idx[k]];
+		struct sys_state before;
 
-		if (c->trial == SLOT_NONE) {
-			if (n) {
-				ret = sf_fail(err, SF_EPOLICY, "%s has no armed trial to commit", c->name);
-				goto out;
-			}
+		if (c->broken) {
+			if (n)
+				ret = broken(st, idx[k], err);
 			continue;
 		}
-		state_commit(c);
-		armed++;
+		if (c->trial == SLOT_NONE) {
+			/* nothing armed, or committed with an earlier member of its set */
+			if (n && s->st.c[idx[k]].trial == SLOT_NONE)
+				ret = sf_fail(err, SF_R_NOT_ARMED, "%s has no armed trial to commit", c->name);
+			continue;
+		}
+		before = *st;
+		ret = commit_set(ctx, st, (unsigned int)idx[k], cmdline, err);
+		if (ret && !n) {
+			/* without names: a set that cannot be committed stays armed */
+			*st = before;
+			ret = 0;
+			continue;
+		}
+		done += !ret;
 	}
-	if (armed)
-		ret = sf_store(ctx, s, &st, err);
+	if (!ret && done)
+		ret = sf_store(ctx, s, st, err);
 out:
+	free(st);
 	free(s);
 	return ret;
 }
@@ -95,24 +165,85 @@ out:
 int sf_remove(const struct sf_ctx *ctx, const char *name, int *active, struct sf_err *err)
 {
 	struct sf_session *s;
-	struct sys_state st;
+	struct sys_state *st;
+	struct comp_state *c;
 	int i, ret;
 
 	i = sysconf_find(ctx->sys, name);
 	if (i < 0)
-		return sf_fail(err, SF_EUSAGE, "unknown component '%s'", name);
+		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
 	s = calloc(1, sizeof(*s));
-	if (!s)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "remove");
+	st = malloc(sizeof(*st));
+	if (!s || !st) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+		goto out;
+	}
 	ret = sf_load(ctx, s, err);
 	if (ret)
 		goto out;
-	st = s->st;
-	ret = state_remove(&st.c[i], err);
-	ret = ret ?: sf_store(ctx, s, &st, err);
+	*st = s->st;
+	c = &st->c[i];
+	if (c->broken) {
+		ret = broken(st, i, err);
+		goto out;
+	}
+	if (c->trial != SLOT_NONE) {
+		/* an armed bundle never ran: drop all of it */
+		for (unsigned int j = 0; j < st->n; j++)
+			if ((int)j != i && !st->c[j].broken && state_same_set(&st->c[j], c))
+				state_disarm(&st->c[j]);
+		state_disarm(c);
+	} else {
+		ret = state_remove(c, err);
+		ret = ret ?: plan_requires(st, NULL, err);
+		if (ret == -SF_EPOLICY && err->reason == SF_R_REQUIRES)
+			sf_err_prefix(err, "cannot remove the update of %s", name);
+	}
+	ret = ret ?: sf_store(ctx, s, st, err);
 	if (!ret && active)
-		*active = st.c[i].active;
+		*active = st->c[i].active;
 out:
+	free(st);
+	free(s);
+	return ret;
+}
+
+int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair *r, struct sf_err *err)
+{
+	struct sf_session *s;
+	struct sys_state *st;
+	bool floor_ok;
+	int i, ret;
+
+	i = sysconf_find(ctx->sys, name);
+	if (i < 0)
+		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
+	s = calloc(1, sizeof(*s));
+	st = malloc(sizeof(*st));
+	if (!s || !st) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	ret = sf_load(ctx, s, err);
+	if (ret)
+		goto out;
+	if (!s->st.c[i].broken) {
+		ret = sf_fail(err, SF_R_STATE_READABLE,
+			      "the state of %s reads: repair only rewrites a component whose variables cannot be read",
+			      name);
+		goto out;
+	}
+	*st = s->st;
+	state_salvage(&st->c[i], &s->env, name, r->active, &floor_ok);
+	if (r->floor >= 0)
+		st->c[i].floor = (uint32_t)r->floor;
+	else if (!floor_ok) {
+		ret = sf_fail(err, SF_R_USAGE, "sf_%s_floor cannot be read: give the floor with --floor", name);
+		goto out;
+	}
+	ret = sf_store(ctx, s, st, err);
+out:
+	free(st);
 	free(s);
 	return ret;
 }

@@ -13,10 +13,11 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 	void *buf;
 	int ret;
 
+	/* before a header is verified, a short input is not a bundle: nothing says more is coming */
 	ret = src_read(src, probe, sizeof(probe), err);
-	if (ret == -SF_EVERIFY)
-		return sf_fail(err, SF_EVERIFY, "%s is not a bundle: %llu bytes, too short for a FIT header", src->name,
-			       (unsigned long long)src->pos);
+	if (ret && err->reason == SF_R_INPUT_TRUNCATED)
+		return sf_fail(err, SF_R_NOT_A_BUNDLE, "%s is not a bundle: %llu bytes, too short for a FIT header",
+			       src->name, (unsigned long long)src->pos);
 	if (ret)
 		return ret;
 	ret = fit_header_size(probe, sizeof(probe), size, err);
@@ -27,6 +28,9 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle header of %zu bytes", *size);
 	memcpy(buf, probe, sizeof(probe));
 	ret = src_read(src, (char *)buf + sizeof(probe), *size - sizeof(probe), err);
+	if (ret && err->reason == SF_R_INPUT_TRUNCATED)
+		ret = sf_fail(err, SF_R_MALFORMED, "bundle is truncated at byte %llu (%s), inside its %zu-byte header",
+			      (unsigned long long)src->pos, src->name, *size);
 	if (ret) {
 		free(buf);
 		return ret;

@@ -14,6 +14,8 @@
 #ifndef SF_CORE_H
 #define SF_CORE_H
 
+#include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/kv.h"
@@ -53,6 +55,11 @@ struct sf_progress {
  *                  (a multiple of SLOT_IO_ALIGN)
  * @progress:       called as an install advances; may be NULL
  * @progress_priv:  its argument
+ * @stop:           may be NULL; when it points at a non-zero value (set by a
+ *                  signal handler), an operation stops at its next safe point
+ *                  and fails with SF_R_INTERRUPTED: an install before store
+ *                  (2) (nothing armed), a boot-check or activation before it
+ *                  stores a verdict (a try already spent stays spent)
  */
 struct sf_ctx {
 	const struct sysconf *sys;
@@ -66,7 +73,14 @@ struct sf_ctx {
 	size_t io_chunk;
 	void (*progress)(void *priv, const struct sf_progress *p);
 	void *progress_priv;
+	const volatile sig_atomic_t *stop;
 };
+
+/** sf_stopped() - has the caller asked the operation to stop? */
+static inline bool sf_stopped(const struct sf_ctx *ctx)
+{
+	return ctx->stop && *ctx->stop;
+}
 
 /**
  * struct sf_session - the environment as loaded, and the state read from it
@@ -79,9 +93,22 @@ struct sf_session {
 };
 
 /**
+ * sf_booted_slot() - the slot U-Boot booted for @comp, from
+ * "slotflip.<comp>=<a|b>" on the kernel command line @cmdline (may be NULL)
+ * Return: SLOT_A, SLOT_B or SLOT_NONE.
+ */
+int sf_booted_slot(const char *cmdline, const char *comp);
+
+/**
  * sf_load() - read the environment and the state of every component
- * Return: 0; -SF_ECONFIG when no copy is valid ("run 'slotflip init'") or the
- * variables are malformed; -SF_EIO when it cannot be read.
+ *
+ * A component whose variables are malformed is loaded as broken (struct
+ * comp_state): the others can go on.
+ *
+ * Return: 0; -SF_ECONFIG when no copy is valid (SF_R_ENV_BLANK: blank or a cut
+ * first store, "run 'slotflip init'"; SF_R_ENV_DAMAGED) or the sf_* variables
+ * exceed what slotflip writes (SF_R_ENV_MALFORMED); -SF_EPERM
+ * (SF_R_PERMISSION); -SF_EIO (SF_R_ENV_IO) when it cannot be read.
  */
 int sf_load(const struct sf_ctx *ctx, struct sf_session *s, struct sf_err *err)
 	__attribute__((warn_unused_result));
@@ -93,10 +120,20 @@ int sf_load(const struct sf_ctx *ctx, struct sf_session *s, struct sf_err *err)
  * @st:  the new state
  * @err: failure reason
  *
- * On success @s holds the new state. Return: 0 or -SF_EIO.
+ * On success @s holds the new state. Return: 0; -SF_ECONFIG (SF_R_ENV_FULL)
+ * when the environment has no room; -SF_EPERM; -SF_EIO (SF_R_ENV_IO).
  */
 int sf_store(const struct sf_ctx *ctx, struct sf_session *s, const struct sys_state *st, struct sf_err *err)
 	__attribute__((warn_unused_result));
+
+/**
+ * sf_env_fits() - would the environment hold each of @n states? (an install
+ * checks, before its first store, the states its later stores may write)
+ * Return: 0; -SF_ECONFIG (SF_R_ENV_FULL) naming the bytes needed and there;
+ * -SF_EIO (SF_R_ENV_IO).
+ */
+int sf_env_fits(const struct sf_ctx *ctx, const struct sf_session *s, const struct sys_state *const st[],
+		unsigned int n, struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * struct sf_factory - `init --factory C=VER:SV`: slot a of C holds VER
@@ -114,48 +151,83 @@ struct sf_factory {
  * @n_factory: entries in @factory
  * @err:       failure reason
  *
- * Refuses when a valid environment copy exists. Every component becomes active
- * in slot a with nothing armed and floor 0, or as @factory says.
+ * Refuses when a valid environment copy exists. Proceeds on a blank one and on
+ * a torn one (its first store was cut: no state was ever recorded). Every
+ * component becomes active in slot a with nothing armed and floor 0, or as
+ * @factory says.
  *
- * Return: 0; -SF_EPOLICY when the environment is already valid; -SF_EUSAGE for
- * an unknown component in @factory; -SF_EIO when the store fails.
+ * Return: 0; -SF_EPOLICY (SF_R_ENV_IN_USE) when the environment is already
+ * valid; -SF_ECONFIG (SF_R_ENV_DAMAGED) when it holds data but no valid copy;
+ * -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT) for an unknown component in @factory;
+ * -SF_EIO when the store fails.
  */
 int sf_init(const struct sf_ctx *ctx, const struct sf_factory *factory, unsigned int n_factory,
 	    struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
+ * struct sf_install_opts - how to install
+ * @allow_removed: install a patch the user removed before (plan.h)
+ */
+struct sf_install_opts {
+	bool allow_removed;
+};
+
+/**
  * struct sf_installed - what an install did
  * @bundle: the verified bundle header
  * @slot:   the slot each of its images went to
+ * @tries:  the tries each was armed with
  */
 struct sf_installed {
 	struct fit_bundle bundle;
 	int slot[CONFIG_MAX_BUNDLE_IMAGES];
+	unsigned int tries;
 };
 
 /**
  * sf_install() - verify a bundle, write its images to the inactive slots, arm them
- * @ctx: the context (keys must be set)
- * @src: the bundle stream, positioned at its first byte
- * @out: what was installed, for the caller's report; may be NULL
- * @err: failure reason
+ * @ctx:  the context (keys must be set)
+ * @src:  the bundle stream, positioned at its first byte
+ * @opts: options, may be NULL
+ * @out:  what was installed, for the caller's report; may be NULL
+ * @err:  failure reason
  *
- * Return: 0 once the trials are armed; -SF_EVERIFY, -SF_EPOLICY before anything
- * is written (environment and slots untouched); -SF_EVERIFY (payload does not
- * match its hash, stream truncated) or -SF_EIO while streaming (then only store
- * (1) happened: the target slots are marked empty, nothing is armed).
+ * Before store (1), besides the header, signatures and policy (plan.h): the
+ * environment must hold the state after store (2) and after a fallback of the
+ * new set (-SF_ECONFIG, SF_R_ENV_FULL), and every target slot must open for
+ * writing (-SF_EIO, SF_R_SLOT_IO; -SF_EPERM).
+ *
+ * Return: 0 once the trials are armed; -SF_EVERIFY, -SF_EPOLICY, -SF_ECONFIG,
+ * -SF_EIO, -SF_EPERM, -SF_EINPUT before anything is written (environment and
+ * slots untouched); while streaming -SF_EVERIFY (payload does not match its
+ * hash), -SF_EINPUT (the stream ended early or could not be read), -SF_EIO
+ * or -SF_EINTR (stopped): then only store (1) happened: the target slots are
+ * marked empty (the bytes already written stay in them), nothing is armed.
  */
-int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *out, struct sf_err *err)
-	__attribute__((warn_unused_result));
+int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_install_opts *opts,
+	       struct sf_installed *out, struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
- * sf_commit() - commit the armed trials of the named components (all armed
- * trials when @n is 0) in one store; what boot-check does when health passes
- * Return: 0; -SF_EUSAGE for an unknown component; -SF_EPOLICY when a named
- * component has nothing armed; -SF_EIO.
+ * sf_commit() - commit armed trials without health checks, in one store
+ * @ctx:     the context
+ * @names:   components; every armed set when @n is 0
+ * @n:       count
+ * @cmdline: the kernel command line ("slotflip.<c>=<slot>"), may be NULL
+ * @err:     failure reason
+ *
+ * A bundle is one transaction: naming one component commits its whole set.
+ * Only a trial that ran is committed (state_ran(): a reboot component booted
+ * in its trial slot, a soft one had a try spent), and only when every
+ * requirement holds afterwards. Without names, sets that cannot be committed
+ * are left as they are.
+ *
+ * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT); -SF_EPOLICY when a named
+ * component has nothing armed (SF_R_NOT_ARMED), a member of its set never
+ * ran (SF_R_NOT_TRIED) or a requirement would break (SF_R_REQUIRES);
+ * -SF_ECONFIG for a broken component; -SF_EIO.
  */
-int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, struct sf_err *err)
-	__attribute__((warn_unused_result));
+int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
+	      struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * sf_remove() - user removal of the update of @name (DESIGN §1), one store
@@ -163,10 +235,44 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
  * @name: the component
  * @active: out: the active slot after the removal; may be NULL
  * @err:  failure reason
- * Return: 0; -SF_EUSAGE for an unknown component; -SF_EPOLICY when the other
- * slot cannot be returned to; -SF_EIO.
+ *
+ * With a trial armed, the trial and the rest of its set are dropped (nothing
+ * ran them). Otherwise the component returns to its other slot, when the
+ * requirements of every component still hold then.
+ *
+ * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT); -SF_EPOLICY when the other
+ * slot cannot be returned to (SF_R_CANNOT_REMOVE, SF_R_REQUIRES); -SF_ECONFIG
+ * for a broken component; -SF_EIO.
  */
 int sf_remove(const struct sf_ctx *ctx, const char *name, int *active, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
+ * struct sf_repair - what an operator states about a broken component
+ * @active: the slot it runs (SLOT_A or SLOT_B)
+ * @floor:  its security floor, or -1 to keep the one recorded (which must then
+ *          be readable)
+ */
+struct sf_repair {
+	int active;
+	int64_t floor;
+};
+
+/**
+ * sf_repair() - rewrite the state of one component whose variables cannot be
+ * read (`slotflip repair`), in one store
+ *
+ * The component runs @r->active; nothing is armed; what each slot holds is
+ * kept where its variables read (a version with its security version, id and
+ * requirements), every other slot is recorded as empty (never activated until
+ * it is written again); the failure and removal records are kept where they
+ * read. Only that component's variables change.
+ *
+ * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT, SF_R_USAGE: no floor given
+ * when none can be read); -SF_EPOLICY (SF_R_STATE_READABLE) when its state
+ * reads; -SF_ECONFIG, -SF_EIO as sf_load()/sf_store().
+ */
+int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair *r, struct sf_err *err)
 	__attribute__((warn_unused_result));
 
 #endif /* SF_CORE_H */

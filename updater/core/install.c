@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The install pipeline (DESIGN §7). The order of the durable steps is the point
- * of this file: nothing is written before the header, every signature and the
- * policy are checked; store (1) marks the targets empty before their first byte
- * changes; store (2), the last write, arms them only after every image was
- * written, read back from the device, matched its signed hash and was synced.
+ * of this file: nothing is written before the header, every signature, the
+ * policy, the environment's room for every state the install may leave and the
+ * target slots' writability are checked; store (1) marks the targets empty
+ * before their first byte changes; store (2), the last write, arms them only
+ * after every image was written, read back from the device, matched its signed
+ * hash and was synced.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 struct install {
 	const struct sf_ctx *ctx;
+	const struct sf_install_opts *opts;
 	struct src *src;
 	struct sf_err *err;
 	struct sf_session sess;
@@ -32,6 +35,9 @@ struct install {
 	uint64_t total, done;
 	const char *cur_comp;
 	const struct sha256_ops *hops;
+	void *wh[CONFIG_MAX_BUNDLE_IMAGES];
+	void *rh[CONFIG_MAX_BUNDLE_IMAGES];
+	char what[CONFIG_MAX_BUNDLE_IMAGES][SYSCONF_PATH_MAX + 64];
 };
 
 static void report(struct install *in, const char *phase, const char *comp, uint64_t done, uint64_t total)
@@ -67,7 +73,7 @@ static int measure_slots(struct install *in)
 		for (int s = SLOT_A; s <= SLOT_B; s++) {
 			ret = in->ctx->slot->size(in->ctx->slot_priv, sys->c[i].slot[s], &in->slot_size[i][s]);
 			if (ret)
-				return sf_fail_errno(in->err, SF_EIO, ret, "slot %s of %s (%s)", slot_name(s),
+				return sf_fail_errno(in->err, SF_R_SLOT_IO, ret, "slot %s of %s (%s)", slot_name(s),
 						     sys->c[i].name, sys->c[i].slot[s]);
 		}
 	}
@@ -95,6 +101,55 @@ static void on_write(void *priv, uint64_t done)
 	report(in, "write", in->cur_comp, in->done + done, in->total);
 }
 
+/* A slot cannot be opened: permission or I/O. */
+static int open_failed(struct install *in, int ret, const char *how, const char *what)
+{
+	return sf_fail_errno(in->err, ret == -EACCES || ret == -EPERM ? SF_R_PERMISSION : SF_R_SLOT_IO, ret,
+			     "cannot open %s %s", what, how);
+}
+
+/* Open every target slot for writing and for the read-back, before store (1). */
+static int open_targets(struct install *in)
+{
+	int ret;
+
+	for (unsigned int k = 0; k < in->plan.n; k++) {
+		const struct plan_item *it = &in->plan.item[k];
+		const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
+		const char *path = sc->slot[it->slot];
+
+		snprintf(in->what[k], sizeof(in->what[k]), "slot %s of %s (%s)", slot_name(it->slot), sc->name, path);
+		ret = in->ctx->slot->open(in->ctx->slot_priv, path, SLOT_WRITE, &in->wh[k]);
+		if (ret) {
+			in->wh[k] = NULL;
+			return open_failed(in, ret, "for writing; nothing was written", in->what[k]);
+		}
+		ret = in->ctx->slot->open(in->ctx->slot_priv, path, SLOT_READ, &in->rh[k]);
+		if (ret) {
+			in->rh[k] = NULL;
+			return open_failed(in, ret, "to read it back; nothing was written", in->what[k]);
+		}
+	}
+	return 0;
+}
+
+/* Close what open_targets() opened; the first error (a deferred write error) when none came before. */
+static int close_targets(struct install *in, int ret)
+{
+	for (unsigned int k = 0; k < in->plan.n; k++) {
+		int cret = 0;
+
+		if (in->rh[k])
+			cret = in->ctx->slot->close(in->rh[k]);
+		if (in->wh[k])
+			cret = in->ctx->slot->close(in->wh[k]) ?: cret;
+		in->rh[k] = in->wh[k] = NULL;
+		if (!ret && cret)
+			ret = sf_fail_errno(in->err, SF_R_SLOT_IO, cret, "cannot close %s", in->what[k]);
+	}
+	return ret;
+}
+
 /*
  * Stream image @k into its slot, hashing exactly the bytes written and reading
  * them back as they reach the device, then sync.
@@ -103,48 +158,61 @@ static int write_image(struct install *in, unsigned int k)
 {
 	const struct plan_item *it = &in->plan.item[k];
 	const struct fit_image *img = &in->bundle.image[it->image];
-	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
-	const char *path = sc->slot[it->slot];
 	struct stream_job job = { .src = in->src, .size = img->data_size, .chunk = in->chunk, .ops = in->ctx->slot,
-				  .hops = in->hops, .hash = in->hash, .progress = on_write, .priv = in };
-	char what[SYSCONF_PATH_MAX + 64];
+				  .wh = in->wh[k], .rh = in->rh[k], .hops = in->hops, .hash = in->hash,
+				  .what = in->what[k], .progress = on_write, .priv = in, .stop = in->ctx->stop };
 	uint8_t digest[SHA256_LEN];
-	int ret, cret;
+	int ret;
 
-	snprintf(what, sizeof(what), "slot %s of %s (%s)", slot_name(it->slot), sc->name, path);
-	job.what = what;
-	in->cur_comp = sc->name;
+	in->cur_comp = in->ctx->sys->c[it->comp].name;
 	ret = src_skip_to(in->src, img->data_offset, in->err);
-	if (ret)
-		return ret;
-	ret = job.ops->open(in->ctx->slot_priv, path, SLOT_WRITE, &job.wh);
-	if (ret)
-		return sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s", what);
-	ret = job.ops->open(in->ctx->slot_priv, path, SLOT_READ, &job.rh);
-	if (ret) {
-		ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot open %s to read it back", what);
-		goto out;
-	}
-	ret = stream_copy(&job, digest, in->err);
+	ret = ret ?: stream_copy(&job, digest, in->err);
 	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
-		ret = sf_fail(in->err, SF_EVERIFY,
+		ret = sf_fail(in->err, SF_R_HASH_MISMATCH,
 			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
 			      img->node, img->component, (unsigned long long)img->data_size,
 			      (unsigned long long)img->data_offset);
 	if (!ret) {
 		ret = job.ops->sync(job.wh);
 		if (ret)
-			ret = sf_fail_errno(in->err, SF_EIO, ret, "cannot sync %s", what);
+			ret = sf_fail_errno(in->err, SF_R_SLOT_IO, ret, "cannot sync %s", in->what[k]);
 	}
-	cret = job.ops->close(job.rh);
-	if (!ret && cret)
-		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
-out:
-	cret = job.ops->close(job.wh);
-	if (!ret && cret)
-		ret = sf_fail_errno(in->err, SF_EIO, cret, "cannot close %s", what);
 	in->done += img->data_size;
 	return ret;
+}
+
+/*
+ * The states the install may leave: after store (2), and after the new set
+ * falls back with the longest failure record. Both must fit the environment
+ * before store (1), or a later fallback could not be stored.
+ */
+static int check_room(struct install *in)
+{
+	struct sys_state *st = malloc(2 * sizeof(*st));
+	const struct sys_state *states[2];
+	char detail[STATE_TEXT_MAX];
+	int ret;
+
+	if (!st)
+		return sf_fail(in->err, SF_R_NO_MEMORY, "out of memory");
+	st[0] = in->sess.st;
+	plan_apply_invalidate(&st[0], &in->plan);
+	plan_apply_arm(&st[0], &in->plan, &in->bundle, in->ctx->sys->max_tries);
+	st[1] = st[0];
+	memset(detail, 'x', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	for (unsigned int k = 0; k < in->plan.n; k++)
+		state_fallback(&st[1].c[in->plan.item[k].comp], SF_R_HEALTH, detail);
+	states[0] = &st[0];
+	states[1] = &st[1];
+	ret = sf_env_fits(in->ctx, &in->sess, states, 2, in->err);
+	free(st);
+	return ret;
+}
+
+static int stopped(struct install *in, const char *when)
+{
+	return sf_fail(in->err, SF_R_INTERRUPTED, "stopped by a signal %s", when);
 }
 
 static int run(struct install *in)
@@ -161,16 +229,22 @@ static int run(struct install *in)
 	pin.board = in->ctx->sys->board;
 	pin.st = &in->sess.st;
 	pin.slot_size = (const uint64_t(*)[2])in->slot_size;
+	pin.allow_removed = in->opts && in->opts->allow_removed;
 	ret = plan_install(&in->bundle, &pin, &in->plan, in->err);
 	if (ret)
 		return ret;
 	sort_by_offset(in);
 	for (unsigned int k = 0; k < in->plan.n; k++)
 		in->total += in->bundle.image[in->plan.item[k].image].data_size;
-
+	ret = check_room(in);
+	ret = ret ?: open_targets(in);
+	if (ret)
+		return ret;
 	ret = in->hops->create(&in->hash, in->ctx->hash_engine);
 	if (ret)
-		return sf_fail_errno(in->err, SF_EFAIL, ret, "cannot start sha256");
+		return sf_fail_errno(in->err, SF_R_FAILED, ret, "cannot start sha256");
+	if (sf_stopped(in->ctx))
+		return stopped(in, "before anything was written");
 
 	/* store (1): from here on the target slots hold nothing valid */
 	next = in->sess.st;
@@ -181,6 +255,9 @@ static int run(struct install *in)
 
 	for (unsigned int k = 0; k < in->plan.n && !ret; k++)
 		ret = write_image(in, k);
+	ret = close_targets(in, ret);
+	if (!ret && sf_stopped(in->ctx))
+		ret = stopped(in, "before the new images were armed");
 	if (ret)
 		return ret;
 
@@ -191,21 +268,26 @@ static int run(struct install *in)
 	return sf_store(in->ctx, &in->sess, &next, in->err);
 }
 
-int sf_install(const struct sf_ctx *ctx, struct src *src, struct sf_installed *out, struct sf_err *err)
+int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_install_opts *opts,
+	       struct sf_installed *out, struct sf_err *err)
 {
 	struct install *in;
 	int ret;
 
 	in = calloc(1, sizeof(*in));
 	if (!in)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "install");
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
 	in->ctx = ctx;
+	in->opts = opts;
 	in->src = src;
+	src->stop = ctx->stop;
 	in->err = err;
 	in->chunk = ctx->io_chunk ? ctx->io_chunk : CHUNK;
 	in->hops = ctx->hash ? ctx->hash : &sha256_default_ops;
 	ret = run(in);
+	ret = close_targets(in, ret);
 	if (!ret && out) {
+		out->tries = ctx->sys->max_tries;
 		out->bundle = in->bundle;
 		for (unsigned int k = 0; k < in->plan.n; k++)
 			out->slot[in->plan.item[k].image] = in->plan.item[k].slot;

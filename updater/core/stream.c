@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,11 @@ static int produce(struct pipe *p, struct sf_err *err)
 		pthread_mutex_unlock(&p->mu);
 		if (p->failed)
 			break;
+		if (job->stop && *job->stop) {
+			ret = sf_fail(err, SF_R_INTERRUPTED, "stopped by a signal while writing %s, at byte %llu",
+				      job->what, (unsigned long long)off);
+			break;
+		}
 		ret = src_read(job->src, b->data, n, err);
 		if (ret)
 			break;
@@ -228,6 +234,7 @@ int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct
 	static void *(*const stages[])(void *) = { hasher, writer, verifier };
 	struct pipe p = { .job = job };
 	pthread_t th[3];
+	sigset_t all, old;
 	unsigned int started = 0;
 	uint64_t chunks = (job->size + job->chunk - 1) / job->chunk;
 	int ret = 0;
@@ -241,6 +248,9 @@ int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct
 		if (posix_memalign((void **)&p.buf[i].data, SLOT_IO_ALIGN, job->chunk))
 			ret = sf_fail(err, SF_EFAIL, "cannot allocate %d buffers of %zu bytes", STREAM_BUFFERS,
 				      job->chunk);
+	/* the workers block every signal: a signal interrupts this thread's reads */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (; !ret && started < 3; started++) {
 		if (pthread_create(&th[started], NULL, stages[started], &p)) {
 			ret = sf_fail(err, SF_EFAIL, "cannot start a thread for %s", job->what);
@@ -251,6 +261,7 @@ int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct
 			break;
 		}
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!ret)
 		ret = produce(&p, err);
 	for (unsigned int i = 0; i < started; i++)

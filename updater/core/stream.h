@@ -21,6 +21,7 @@
 #define SF_STREAM_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/sf_err.h"
@@ -43,6 +44,8 @@
  * @what:     names the slot in messages ("slot b of webkit (/dev/x)")
  * @progress: called with the bytes read so far; may be NULL
  * @priv:     its argument
+ * @stop:     may be NULL; the copy stops before its next chunk once it points
+ *            at a non-zero value
  */
 struct stream_job {
 	struct src *src;
@@ -56,6 +59,7 @@ struct stream_job {
 	const char *what;
 	void (*progress)(void *priv, uint64_t done);
 	void *priv;
+	const volatile sig_atomic_t *stop;
 };
 
 /**
@@ -65,10 +69,13 @@ struct stream_job {
  * @err:    failure reason
  *
  * Does not sync: the caller compares @digest with the signed hash, then syncs.
- * Return: 0; -SF_EVERIFY when the stream ends early; -SF_EIO for a read, write,
- * flush or hash failure, or a chunk that does not read back as written
- * ("slot ... does not read back what was written (chunk at byte N)");
- * -SF_EFAIL when threads or memory are lacking.
+ * Signals are blocked in the worker threads: a signal interrupts the calling
+ * thread's read of the stream.
+ * Return: 0; -SF_EINPUT when the stream ends early or cannot be read (as
+ * src_read()); -SF_EINTR (SF_R_INTERRUPTED) when stopped; -SF_EIO
+ * (SF_R_SLOT_IO) for a write, flush or hash failure, or a chunk that does not
+ * read back as written ("slot ... does not read back what was written (chunk
+ * at byte N)"); -SF_EFAIL when threads or memory are lacking.
  */
 int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct sf_err *err)
 	__attribute__((warn_unused_result));

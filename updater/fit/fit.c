@@ -616,7 +616,7 @@ static int bundle_id(const void *fit, size_t size, char id[FIT_ID_LEN + 1], stru
 
 	if (sha256_buf(fit, size, d))
 		return sf_fail(err, SF_EFAIL, "cannot hash the header");
-	for (unsigned int i = 0; i < FIT_ID_LEN / 2; i++)
+	for (size_t i = 0; i < FIT_ID_LEN / 2; i++)
 		snprintf(id + 2 * i, 3, "%02x", d[i]);
 	return 0;
 }

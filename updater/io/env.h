@@ -13,27 +13,51 @@
 #ifndef SF_ENV_H
 #define SF_ENV_H
 
+#include <stddef.h>
+
 #include "common/kv.h"
 #include "common/sf_err.h"
 
 #define ENV_PREFIX "sf_"
 
 /**
+ * enum env_state - what the environment's storage holds, decoded once (by
+ * env_image_state()) for every back-end
+ * @ENV_VALID:   a copy's CRC holds; its variables are the environment
+ * @ENV_BLANK:   no valid copy, every copy blank (all 0x00 or all 0xff): a
+ *               factory-fresh environment; only `init` may proceed
+ * @ENV_TORN:    no valid copy, one blank and the other not: the first store
+ *               ever made (init's) was cut short; there never was an A/B state,
+ *               so `init` may proceed
+ * @ENV_DAMAGED: no valid copy and none blank: a wrong configuration or both
+ *               copies damaged; nothing may write it
+ */
+enum env_state {
+	ENV_VALID,
+	ENV_BLANK,
+	ENV_TORN,
+	ENV_DAMAGED,
+};
+
+/**
  * struct env_ops - environment back-end
- * @load:  read the current sf_* variables into @out.
- *         Return: 0; -ENODATA when no copy is valid and both are blank (all
- *         0x00 or all 0xff: a factory-fresh env, only `init` may proceed);
- *         -EBADMSG when no copy is valid but the area holds data (wrong
- *         configuration or both copies damaged: nothing may write it);
- *         -E2BIG when an sf_* variable does not fit struct kv (name or value
- *         too long, too many of them); other -errno when it cannot be read.
+ * @load:  read the current sf_* variables into @out and what the storage
+ *         holds into @state (@out is filled only for ENV_VALID).
+ *         Return: 0; -E2BIG when an sf_* variable does not fit struct kv (name
+ *         or value too long, too many of them); other -errno when it cannot be
+ *         read.
  * @store: make @vars the complete sf_* set, in one atomic store, and check it
- *         by reading it back. Works on a factory-fresh env too (that is `init`).
- *         Return: 0 once the new set is durable and read back, -errno otherwise.
+ *         by reading it back. Works on a blank or torn env too (that is `init`).
+ *         Return: 0 once the new set is durable and read back, -ENOSPC when it
+ *         does not fit, -errno otherwise.
+ * @space: the bytes the environment would need to hold @vars as its sf_* set,
+ *         every other variable kept (@need), and the bytes it has (@avail).
+ *         Return: 0 or -errno when it cannot be read.
  */
 struct env_ops {
-	int (*load)(void *priv, struct kv *out);
+	int (*load)(void *priv, struct kv *out, enum env_state *state);
 	int (*store)(void *priv, const struct kv *vars);
+	int (*space)(void *priv, const struct kv *vars, size_t *need, size_t *avail);
 };
 
 struct env_uboot;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "io/env_image.h"
 
+#include "io/env.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -60,6 +62,17 @@ int env_choose(const uint8_t *c0, size_t len0, const uint8_t *c1, size_t len1, s
 	if (f1 == 0xff && f0 == 0)
 		return 0;
 	return f1 > f0 ? 1 : 0;
+}
+
+int env_image_state(const uint8_t *c0, size_t len0, const uint8_t *c1, size_t len1, size_t size)
+{
+	bool b0 = len0 >= size && env_copy_blank(c0, size), b1 = len1 >= size && env_copy_blank(c1, size);
+
+	if (env_choose(c0, len0, c1, len1, size) >= 0)
+		return ENV_VALID;
+	if (b0 && b1)
+		return ENV_BLANK;
+	return b0 || b1 ? ENV_TORN : ENV_DAMAGED;
 }
 
 int env_walk(const uint8_t *copy, size_t size, int (*fn)(void *priv, const char *name, const char *value),

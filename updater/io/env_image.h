@@ -46,6 +46,16 @@ bool env_copy_blank(const uint8_t *copy, size_t len);
 int env_choose(const uint8_t *c0, size_t len0, const uint8_t *c1, size_t len1, size_t size);
 
 /**
+ * env_image_state() - what two copies hold, as enum env_state (io/env.h)
+ * @c0, @len0, @c1, @len1, @size: as env_choose()
+ * Return: ENV_VALID when env_choose() finds a current copy; ENV_BLANK when
+ * both copies were read whole and are blank; ENV_TORN when one was read whole
+ * and is blank and the other is not valid; ENV_DAMAGED otherwise (a copy that
+ * could not be read whole is never blank).
+ */
+int env_image_state(const uint8_t *c0, size_t len0, const uint8_t *c1, size_t len1, size_t size);
+
+/**
  * env_walk() - call @fn for each "name=value" of a valid copy's data
  * @copy: a copy that env_copy_valid() accepted
  * @size: its size

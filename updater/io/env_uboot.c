@@ -82,39 +82,37 @@ static int collect(struct uboot_ctx *ctx, struct kv *out)
 	return 0;
 }
 
-/*
- * No copy is valid: factory-fresh (both copies blank, -ENODATA) or not
- * (-EBADMSG: data is there, so the configuration is wrong or both copies are
- * damaged; nothing may overwrite it).
- */
-static int diagnose_invalid(const struct env_uboot *e)
+/* No copy is valid: tell blank, torn and damaged apart from the raw copies. */
+static int diagnose_invalid(const struct env_uboot *e, enum env_state *state)
 {
-	uint8_t *buf = malloc(e->cfg.dev[0].size);
-	int ret = -ENODATA;
+	size_t size = e->cfg.dev[0].size, got[2] = { 0, 0 };
+	uint8_t *buf = malloc(2 * size);
 
 	if (!buf)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < e->cfg.n && ret == -ENODATA; i++) {
-		size_t got;
-
-		if (env_config_read_copy(&e->cfg, i, buf, &got) || got < e->cfg.dev[i].size ||
-		    !env_copy_blank(buf, got))
-			ret = -EBADMSG;
-	}
+	for (unsigned int i = 0; i < 2 && i < e->cfg.n; i++)
+		if (env_config_read_copy(&e->cfg, i, buf + i * size, &got[i]))
+			got[i] = 0;
+	*state = (enum env_state)env_image_state(buf, got[0], buf + size, got[1], size);
+	/* libubootenv found no valid copy: never report one */
+	if (*state == ENV_VALID)
+		*state = ENV_DAMAGED;
 	free(buf);
-	return ret;
+	return 0;
 }
 
-static int uboot_load(void *priv, struct kv *out)
+static int uboot_load(void *priv, struct kv *out, enum env_state *state)
 {
 	struct env_uboot *e = priv;
 	int ret;
 
+	kv_clear(out);
 	ret = libuboot_open(e->ctx);
 	if (ret < 0) {
 		libuboot_close(e->ctx);
-		return ret == -ENODATA ? diagnose_invalid(e) : ret;
+		return ret == -ENODATA ? diagnose_invalid(e, state) : ret;
 	}
+	*state = ENV_VALID;
 	ret = collect(e->ctx, out);
 	libuboot_close(e->ctx);
 	return ret;
@@ -150,17 +148,61 @@ static int apply(struct uboot_ctx *ctx, const struct kv *vars)
 	return 0;
 }
 
+/* Bytes of every variable that is not ours, in the current copy (none when blank). */
+static int foreign_bytes(struct uboot_ctx *ctx, size_t *out)
+{
+	void *it = NULL;
+	int ret;
+
+	*out = 0;
+	ret = libuboot_open(ctx);
+	if (ret < 0 && ret != -ENODATA) {
+		libuboot_close(ctx);
+		return ret;
+	}
+	while (ret == 0 && (it = libuboot_iterator(ctx, it))) {
+		const char *name = libuboot_getname(it), *value = libuboot_getvalue(it);
+
+		if (name && value && !is_ours(name))
+			*out += strlen(name) + strlen(value) + 2;
+	}
+	libuboot_close(ctx);
+	return 0;
+}
+
+static int uboot_space(void *priv, const struct kv *vars, size_t *need, size_t *avail)
+{
+	struct env_uboot *e = priv;
+	size_t foreign;
+	int ret;
+
+	ret = foreign_bytes(e->ctx, &foreign);
+	if (ret)
+		return ret;
+	*need = foreign + kv_bytes(vars);
+	/* a redundant copy: crc32 and flags, then the data ended by one more NUL */
+	*avail = e->cfg.dev[0].size - ENV_HDR_REDUND - 1;
+	return 0;
+}
+
 static int uboot_store(void *priv, const struct kv *vars)
 {
 	struct env_uboot *e = priv;
+	enum env_state state;
 	struct kv *check;
+	size_t need, avail;
 	int ret;
 
 	check = malloc(sizeof(*check));
 	if (!check)
 		return -ENOMEM;
+	ret = uboot_space(e, vars, &need, &avail);
+	if (!ret && need > avail)
+		ret = -ENOSPC;
+	if (ret)
+		goto out;
 	ret = libuboot_open(e->ctx);
-	/* a store on an env without a valid copy only ever comes from init, which checked it is blank */
+	/* a store on an env without a valid copy only ever comes from init, which checked it is blank or torn */
 	if (ret < 0 && ret != -ENODATA)
 		goto out;
 	ret = apply(e->ctx, vars);
@@ -170,8 +212,8 @@ static int uboot_store(void *priv, const struct kv *vars)
 	if (ret)
 		goto out;
 	/* read back: libubootenv does not report fsync or close errors */
-	ret = uboot_load(e, check);
-	if (!ret && !kv_equal(check, vars))
+	ret = uboot_load(e, check, &state);
+	if (!ret && (state != ENV_VALID || !kv_equal(check, vars)))
 		ret = -EIO;
 out:
 	free(check);
@@ -181,4 +223,5 @@ out:
 const struct env_ops env_uboot_ops = {
 	.load = uboot_load,
 	.store = uboot_store,
+	.space = uboot_space,
 };

@@ -59,13 +59,16 @@ int src_read(struct src *s, void *buf, size_t len, struct sf_err *err)
 		ssize_t n = read(s->fd, p, len);
 
 		if (n < 0) {
+			if (errno == EINTR && s->stop && *s->stop)
+				return sf_fail(err, SF_R_INTERRUPTED, "stopped by a signal while reading %s at byte %llu",
+					       s->name, (unsigned long long)s->pos);
 			if (errno == EINTR)
 				continue;
-			return sf_fail_errno(err, SF_EIO, errno, "cannot read %s at byte %llu", s->name,
+			return sf_fail_errno(err, SF_R_INPUT_UNREADABLE, errno, "cannot read %s at byte %llu", s->name,
 					     (unsigned long long)s->pos);
 		}
 		if (n == 0)
-			return sf_fail(err, SF_EVERIFY, "bundle is truncated at byte %llu (%s)",
+			return sf_fail(err, SF_R_INPUT_TRUNCATED, "bundle is truncated at byte %llu (%s)",
 				       (unsigned long long)s->pos, s->name);
 		p += n;
 		len -= (size_t)n;

@@ -12,6 +12,7 @@
 #define SF_SRC_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/sf_err.h"
@@ -25,6 +26,8 @@
  * @size:  total size, or SRC_SIZE_UNKNOWN
  * @owned: close @fd in src_close()
  * @name:  for messages ("standard input" or the path)
+ * @stop:  may be NULL; a read interrupted by a signal while it points at a
+ *         non-zero value fails with SF_R_INTERRUPTED instead of going on
  */
 struct src {
 	int fd;
@@ -32,6 +35,7 @@ struct src {
 	uint64_t size;
 	int owned;
 	char name[256];
+	const volatile sig_atomic_t *stop;
 };
 
 /**
@@ -55,8 +59,9 @@ void src_close(struct src *s);
 
 /**
  * src_read() - read exactly @len bytes
- * Return: 0; -SF_EVERIFY when the stream ends early ("bundle is truncated at
- * byte N"); -SF_EIO on a read error.
+ * Return: 0; -SF_EINPUT when the stream ends early (SF_R_INPUT_TRUNCATED,
+ * "bundle is truncated at byte N") or cannot be read (SF_R_INPUT_UNREADABLE);
+ * -SF_EINTR (SF_R_INTERRUPTED) when stopped (struct src @stop).
  */
 int src_read(struct src *s, void *buf, size_t len, struct sf_err *err) __attribute__((warn_unused_result));
 

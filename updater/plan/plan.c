@@ -1,55 +1,163 @@
 // SPDX-License-Identifier: MIT
 #include "plan/plan.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
-/* The version component @name will run once @b is installed, or NULL. */
-static const char *version_after(const struct fit_bundle *b, const struct sys_state *st, const char *name)
+int plan_image_slot(const struct fit_bundle *b, const struct fit_image *img, struct slot_info *out,
+		    struct sf_err *err)
 {
-	int i;
+	size_t len = 0;
 
-	for (unsigned int k = 0; k < b->n_images; k++)
-		if (!strcmp(b->image[k].component, name))
-			return b->image[k].version;
-	i = state_find(st, name);
-	if (i < 0 || !st->c[i].slot[st->c[i].active].version[0])
-		return NULL;
-	return st->c[i].slot[st->c[i].active].version;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->version, sizeof(out->version), "%s", img->version);
+	out->sv = img->security_version;
+	snprintf(out->id, sizeof(out->id), "%s", b->id);
+	for (unsigned int r = 0; r < img->n_requires; r++) {
+		const struct fit_require *req = &img->requires[r];
+		int n = snprintf(out->req + len, sizeof(out->req) - len, "%s%s>=%s", r ? " " : "", req->component,
+				 req->version);
+
+		if (n < 0 || (size_t)n >= sizeof(out->req) - len)
+			return sf_fail(err, SF_R_LIMIT,
+				       "the requirements of %s %s are longer than the %zu characters the environment records",
+				       img->component, img->version, sizeof(out->req) - 1);
+		len += (size_t)n;
+	}
+	return 0;
 }
 
-static int check_patch(const struct fit_image *img, const struct comp_state *c, struct sf_err *err)
+struct req_check {
+	const struct sys_state *st;
+	const struct slot_info *const *run;
+	const struct comp_state *who;
+	const struct slot_info *what;
+	struct sf_err *err;
+};
+
+static const struct slot_info *running(const struct sys_state *st, const struct slot_info *const run[], unsigned int i)
+{
+	return run && run[i] ? run[i] : &st->c[i].slot[st->c[i].active];
+}
+
+static int one_req(void *priv, const char *comp, const char *version)
+{
+	struct req_check *rc = priv;
+	int i = state_find(rc->st, comp);
+	const struct slot_info *have;
+
+	if (i < 0 || rc->st->c[i].broken || !(have = running(rc->st, rc->run, (unsigned int)i))->version[0])
+		return sf_fail(rc->err, SF_R_REQUIRES, "%s %s requires %s>=%s, which this board would not run",
+			       rc->who->name, rc->what->version, comp, version);
+	if (sf_version_cmp(have->version, version) < 0)
+		return sf_fail(rc->err, SF_R_REQUIRES, "%s %s requires %s>=%s, the board would run %s %s",
+			       rc->who->name, rc->what->version, comp, version, comp, have->version);
+	return 0;
+}
+
+int plan_requires(const struct sys_state *st, const struct slot_info *const run[], struct sf_err *err)
+{
+	struct req_check rc = { .st = st, .run = run, .err = err };
+	int ret;
+
+	for (unsigned int i = 0; i < st->n; i++) {
+		rc.who = &st->c[i];
+		rc.what = running(st, run, i);
+		if (rc.who->broken || !rc.what->version[0])
+			continue;
+		ret = state_req_each(rc.what->req, one_req, &rc);
+		if (ret == -EINVAL)
+			return sf_fail(err, SF_R_ENV_MALFORMED, "the requirements of %s %s cannot be read", rc.who->name,
+				       rc.what->version);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int check_patch(const struct fit_image *img, const struct comp_state *c, bool allow_removed,
+		       struct sf_err *err)
 {
 	const struct slot_info *act = &c->slot[c->active];
 	char base[SF_VERSION_MAX];
 
 	if (!act->version[0])
-		return sf_fail(err, SF_EPOLICY, "patch %s of %s needs baseline %s, slot %s holds no version",
+		return sf_fail(err, SF_R_WRONG_BASELINE, "patch %s of %s needs baseline %s, slot %s holds no version",
 			       img->version, c->name, img->base_version, slot_name(c->active));
 	sf_version_baseline(act->version, base);
 	if (strcmp(base, img->base_version))
-		return sf_fail(err, SF_EPOLICY, "patch needs baseline %s, slot %s holds %s", img->base_version,
-			       slot_name(c->active), act->version);
-	if (!strcmp(act->version, img->base_version) && img->security_version < act->sv)
-		return sf_fail(err, SF_EPOLICY,
-			       "patch %s of %s has security version %u, below its baseline's %u", img->version,
-			       c->name, (unsigned int)img->security_version, (unsigned int)act->sv);
+		return sf_fail(err, SF_R_WRONG_BASELINE, "patch needs baseline %s, slot %s holds %s",
+			       img->base_version, slot_name(c->active), act->version);
+	if (c->removed.version[0] && img->security_version <= c->removed.sv && !allow_removed)
+		return sf_fail(err, SF_R_REMOVED_BEFORE,
+			       "%s %s was removed from %s (security version %u): a patch needs a higher security version, or 'install --allow-removed' installs it again",
+			       c->name, c->removed.version, c->name, (unsigned int)c->removed.sv);
 	return 0;
 }
 
-static int check_requires(const struct fit_bundle *b, const struct fit_image *img, const struct sys_state *st,
-			  struct sf_err *err)
+/* The image of @b for component @i, or NULL. */
+static const struct fit_image *image_for(const struct fit_bundle *b, const struct sys_state *st, unsigned int i)
 {
-	for (unsigned int r = 0; r < img->n_requires; r++) {
-		const struct fit_require *req = &img->requires[r];
-		const char *have = version_after(b, st, req->component);
+	for (unsigned int k = 0; k < b->n_images; k++)
+		if (!strcmp(b->image[k].component, st->c[i].name))
+			return &b->image[k];
+	return NULL;
+}
 
-		if (!have)
-			return sf_fail(err, SF_EPOLICY, "%s %s requires %s>=%s, which this board does not run",
-				       img->component, img->version, req->component, req->version);
-		if (sf_version_cmp(have, req->version) < 0)
-			return sf_fail(err, SF_EPOLICY, "%s %s requires %s>=%s, the board would run %s",
-				       img->component, img->version, req->component, req->version, have);
+/*
+ * The requirements once @b runs: every component runs its image of @b, else
+ * its active slot; then each armed trial that @b leaves alone, in its turn.
+ */
+static int check_requires(const struct fit_bundle *b, const struct sys_state *st, struct sf_err *err)
+{
+	struct slot_info img[CONFIG_MAX_COMPONENTS];
+	const struct slot_info *run[CONFIG_MAX_COMPONENTS];
+	int ret;
+
+	for (unsigned int i = 0; i < st->n; i++) {
+		const struct fit_image *fi = image_for(b, st, i);
+
+		run[i] = NULL;
+		if (!fi)
+			continue;
+		ret = plan_image_slot(b, fi, &img[i], err);
+		if (ret)
+			return ret;
+		run[i] = &img[i];
 	}
+	ret = plan_requires(st, run, err);
+	for (unsigned int i = 0; i < st->n && !ret; i++) {
+		const struct comp_state *c = &st->c[i];
+
+		if (run[i] || c->broken || c->trial == SLOT_NONE)
+			continue;
+		run[i] = &c->slot[c->trial];
+		ret = plan_requires(st, run, err);
+		run[i] = NULL;
+	}
+	return ret;
+}
+
+static int check_image(const struct fit_image *img, const struct comp_state *c, const struct plan_input *in,
+		       struct sf_err *err)
+{
+	const struct slot_info *act = &c->slot[c->active];
+
+	if (c->broken) {
+		*err = c->why;
+		return -err->cat;
+	}
+	if (img->security_version < c->floor)
+		return sf_fail(err, SF_R_BELOW_FLOOR, "security version %u is below the floor %u of %s",
+			       (unsigned int)img->security_version, (unsigned int)c->floor, c->name);
+	if (act->version[0] && img->security_version < act->sv)
+		return sf_fail(err, SF_R_DOWNGRADE,
+			       "%s %s has security version %u, below the %u of %s running from slot %s; 'slotflip remove' is the way back",
+			       c->name, img->version, (unsigned int)img->security_version, (unsigned int)act->sv,
+			       act->version, slot_name(c->active));
+	if (img->base_version[0])
+		return check_patch(img, c, in->allow_removed, err);
 	return 0;
 }
 
@@ -58,7 +166,8 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 	int ret;
 
 	if (strcmp(b->board, in->board))
-		return sf_fail(err, SF_EPOLICY, "bundle is for board '%s', this board is '%s'", b->board, in->board);
+		return sf_fail(err, SF_R_WRONG_BOARD, "bundle is for board '%s', this board is '%s'", b->board,
+			       in->board);
 	out->n = 0;
 	for (unsigned int k = 0; k < b->n_images; k++) {
 		const struct fit_image *img = &b->image[k];
@@ -67,44 +176,50 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 		int target;
 
 		if (i < 0)
-			return sf_fail(err, SF_EPOLICY, "bundle image '%s' is for component '%s', which this board does not have",
+			return sf_fail(err, SF_R_NO_SUCH_COMPONENT,
+				       "bundle image '%s' is for component '%s', which this board does not have",
 				       img->node, img->component);
 		c = &in->st->c[i];
-		if (img->security_version < c->floor)
-			return sf_fail(err, SF_EPOLICY, "security version %u is below the floor %u of %s",
-				       (unsigned int)img->security_version, (unsigned int)c->floor, c->name);
-		if (img->base_version[0]) {
-			ret = check_patch(img, c, err);
-			if (ret)
-				return ret;
-		}
-		ret = check_requires(b, img, in->st, err);
+		ret = check_image(img, c, in, err);
 		if (ret)
 			return ret;
 		target = slot_other(c->active);
 		if (img->data_size > in->slot_size[i][target])
-			return sf_fail(err, SF_EPOLICY, "image of %s is %llu bytes, slot %s holds only %llu", c->name,
-				       (unsigned long long)img->data_size, slot_name(target),
+			return sf_fail(err, SF_R_SLOT_TOO_SMALL, "image of %s is %llu bytes, slot %s holds only %llu",
+				       c->name, (unsigned long long)img->data_size, slot_name(target),
 				       (unsigned long long)in->slot_size[i][target]);
 		out->item[out->n].comp = (unsigned int)i;
 		out->item[out->n].slot = target;
 		out->item[out->n].image = k;
 		out->n++;
 	}
-	return 0;
+	return check_requires(b, in->st, err);
 }
 
 void plan_apply_invalidate(struct sys_state *st, const struct plan *p)
 {
-	for (unsigned int k = 0; k < p->n; k++)
-		state_invalidate(&st->c[p->item[k].comp], p->item[k].slot);
+	for (unsigned int k = 0; k < p->n; k++) {
+		struct comp_state *c = &st->c[p->item[k].comp];
+
+		/* part of an armed set is replaced: the rest of it never runs alone */
+		if (c->trial != SLOT_NONE)
+			for (unsigned int i = 0; i < st->n; i++)
+				if (&st->c[i] != c && !st->c[i].broken && state_same_set(&st->c[i], c))
+					state_disarm(&st->c[i]);
+		state_invalidate(c, p->item[k].slot);
+	}
 }
 
 void plan_apply_arm(struct sys_state *st, const struct plan *p, const struct fit_bundle *b, unsigned int tries)
 {
 	for (unsigned int k = 0; k < p->n; k++) {
 		const struct fit_image *img = &b->image[p->item[k].image];
+		struct slot_info si;
+		struct sf_err err;
 
-		state_arm(&st->c[p->item[k].comp], p->item[k].slot, img->version, img->security_version, tries);
+		/* plan_install() built each one already: this cannot fail */
+		if (plan_image_slot(b, img, &si, &err))
+			continue;
+		state_arm(&st->c[p->item[k].comp], p->item[k].slot, &si, tries);
 	}
 }

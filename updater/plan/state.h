@@ -12,8 +12,18 @@
  *   sf_C_floor    N        the security floor
  *   sf_C_a_ver, sf_C_b_ver  version in the slot, "" = nothing valid
  *   sf_C_a_sv,  sf_C_b_sv   security version of that image
- * An absent variable reads as "". Parsing is strict: any other value makes the
- * whole state unreadable (fail closed, never guess).
+ *   sf_C_a_id,  sf_C_b_id   id of the bundle the image came from (16 hex digits);
+ *                           the armed set of a trial is its slot's bundle id
+ *   sf_C_a_req, sf_C_b_req  the image's `slotflip,requires`, "c>=v" entries
+ *                           separated by one blank
+ *   sf_C_fail     "REASON[ DETAIL]"  the last fallback: a reason name of exit
+ *                 category 6 (docs/agent.md) and what failed
+ *   sf_C_fail_ver the version that failed
+ *   sf_C_removed  "SV VERSION"  the last image the user removed: a patch of
+ *                 that security version or lower is not installed again
+ * An absent variable reads as "". Parsing is strict: a value outside its
+ * grammar makes that component's state unreadable ("broken": it is reported
+ * and left alone, the other components go on; fail closed, never guess).
  *
  * Every transition below works on a struct sys_state in memory; the caller turns
  * the result into one environment store (state_to_env() + one env store).
@@ -47,12 +57,42 @@ enum slot_state { SLOT_EMPTY, SLOT_GOOD, SLOT_TRIAL, SLOT_BAD, SLOT_REMOVED };
 /** slot_state_name() - "empty", "good", "trial", "bad", "removed" */
 const char *slot_state_name(enum slot_state s);
 
+#define STATE_ID_MAX 17	   /* 16 hex digits + NUL */
+#define STATE_TEXT_MAX 80  /* recorded texts, as a U-Boot variable value (KV_VALUE_MAX) */
+#define STATE_REASON_MAX 32
+
 /**
  * struct slot_info - what one slot holds
  * @version: "" when the slot holds nothing valid
  * @sv:      security version; meaningful only when @version is set
+ * @id:      the bundle id it came from, "" when unknown (init --factory)
+ * @req:     its requirements, "c>=v" entries separated by one blank, "" for none
  */
 struct slot_info {
+	char version[SF_VERSION_MAX];
+	uint32_t sv;
+	char id[STATE_ID_MAX];
+	char req[STATE_TEXT_MAX];
+};
+
+/**
+ * struct fail_info - the last fallback of a component
+ * @reason:  its reason name (docs/agent.md, exit category 6), "" for none
+ * @detail:  what failed, "" when nothing more is known
+ * @version: the version that failed
+ */
+struct fail_info {
+	char reason[STATE_REASON_MAX];
+	char detail[STATE_TEXT_MAX];
+	char version[SF_VERSION_MAX];
+};
+
+/**
+ * struct removed_info - the last image the user removed
+ * @version: "" for none
+ * @sv:      its security version
+ */
+struct removed_info {
 	char version[SF_VERSION_MAX];
 	uint32_t sv;
 };
@@ -67,6 +107,12 @@ struct slot_info {
  * @bad_why: enum bad_why, meaningful when @bad is set
  * @floor:   security floor
  * @slot:    per slot contents
+ * @fail:    the last fallback
+ * @removed: the last removal
+ * @broken:  the component's variables could not be read: @why says which;
+ *           nothing else in this struct is meaningful, and state_to_env()
+ *           leaves its variables exactly as they are
+ * @why:     the reason (SF_R_ENV_MALFORMED, SF_R_ENV_BLANK) and message
  */
 struct comp_state {
 	char name[SF_COMPONENT_MAX];
@@ -77,6 +123,10 @@ struct comp_state {
 	int bad_why;
 	uint32_t floor;
 	struct slot_info slot[2];
+	struct fail_info fail;
+	struct removed_info removed;
+	bool broken;
+	struct sf_err why;
 };
 
 /** struct sys_state - every component of the system, in system-description order */
@@ -93,10 +143,14 @@ struct sys_state {
  * @n:     count, at most CONFIG_MAX_COMPONENTS
  * @err:   failure reason
  *
- * Return: 0; -SF_ECONFIG when a component is not initialised ("webkit is not
- * initialised (sf_webkit_active is not set); run 'slotflip init'") or a variable
- * holds a value outside its grammar ("sf_webkit_tries = 'x' is not a number"),
- * or the variables contradict each other (trial equal to active).
+ * A component whose variables cannot be read is marked broken, with the reason
+ * in its @why: SF_R_ENV_BLANK when it is not initialised ("webkit is not
+ * initialised (sf_webkit_active is not set); run 'slotflip init'"),
+ * SF_R_ENV_MALFORMED when a variable holds a value outside its grammar
+ * ("sf_webkit_tries = '03' is not a number") or the variables contradict each
+ * other (trial equal to active). The others are read as usual.
+ *
+ * Return: 0; -SF_ECONFIG (SF_R_CONFIG) when @n exceeds CONFIG_MAX_COMPONENTS.
  */
 int state_from_env(struct sys_state *st, const struct kv *env, const char *const names[], unsigned int n,
 		   struct sf_err *err) __attribute__((warn_unused_result));
@@ -105,9 +159,9 @@ int state_from_env(struct sys_state *st, const struct kv *env, const char *const
  * state_to_env() - write every sf_* variable of @st into @env
  *
  * Empty values are written as deletions, so the environment holds only what is
- * set. Variables of components not in @st are left alone.
+ * set. Variables of components not in @st, and of broken ones, are left alone.
  *
- * Return: 0, or -SF_EFAIL when @env is full.
+ * Return: 0, or -SF_ECONFIG (SF_R_ENV_FULL) when @env has no room.
  */
 int state_to_env(const struct sys_state *st, struct kv *env, struct sf_err *err)
 	__attribute__((warn_unused_result));
@@ -117,6 +171,24 @@ int state_find(const struct sys_state *st, const char *name);
 
 /** state_slot() - what `status` reports for slot @slot of @c */
 enum slot_state state_slot(const struct comp_state *c, int slot);
+
+/**
+ * state_set_id() - the armed set a component's trial belongs to: the bundle id
+ * of its trial slot; "" when nothing is armed or the id is unknown (a set of
+ * its own)
+ */
+const char *state_set_id(const struct comp_state *c);
+
+/** state_same_set() - @a and @b have trials armed by the same bundle */
+bool state_same_set(const struct comp_state *a, const struct comp_state *b);
+
+/**
+ * state_set_broken() - a member of @c's set is gone: some component holds the
+ * set's bundle in a slot that failed or was removed (U-Boot fell a member
+ * back, or a newer install replaced it); @c must fall back
+ * Return: the index of that component in @st, or -1.
+ */
+int state_set_broken(const struct sys_state *st, const struct comp_state *c);
 
 /**
  * state_init_comp() - a factory-fresh component: active a, nothing armed, floor 0,
@@ -131,10 +203,18 @@ void state_init_comp(struct comp_state *c, const char *name, const char *version
 void state_invalidate(struct comp_state *c, int slot);
 
 /**
- * state_arm() - env store (2) of an install: record the image in @slot and arm
- * it as the trial with @tries tries
+ * state_arm() - env store (2) of an install: record the image in @slot (@img
+ * says what it holds) and arm it as the trial with @tries tries
  */
-void state_arm(struct comp_state *c, int slot, const char *version, uint32_t sv, unsigned int tries);
+void state_arm(struct comp_state *c, int slot, const struct slot_info *img, unsigned int tries);
+
+/**
+ * state_disarm() - drop an armed trial that never ran (a removal, or a newer
+ * install replacing part of its set): its slot is marked removed, so it can
+ * never become active; no removal record (nothing the user ran was removed).
+ * No effect when nothing is armed.
+ */
+void state_disarm(struct comp_state *c);
 
 /**
  * state_spend_try() - take one try of the armed trial before attempting it
@@ -144,28 +224,68 @@ bool state_spend_try(struct comp_state *c);
 
 /**
  * state_commit() - the trial passed: it becomes the active slot. Committing a
- * baseline raises the floor to its security version; a patch never does.
- * No effect when nothing is armed.
+ * baseline raises the floor to its security version; a patch never does. A
+ * removal record at or below what commits is dropped (a newer image arrived,
+ * or the user forced the removed one back). No effect when nothing is armed.
  */
 void state_commit(struct comp_state *c);
 
 /**
  * state_fallback() - the trial failed: the active slot stays, the trial slot is
- * marked bad (failed). No effect when nothing is armed.
+ * marked bad (failed) and the failure recorded
+ * @c:      the component
+ * @reason: a reason of exit category 6 (SF_R_HEALTH, SF_R_TRIES, ...)
+ * @detail: what failed (sanitised and cut to fit), may be ""
+ * No effect when nothing is armed.
  */
-void state_fallback(struct comp_state *c);
+void state_fallback(struct comp_state *c, int reason, const char *detail);
 
 /**
  * state_remove() - user removal (DESIGN §1)
  *
- * With a trial armed, the trial is dropped and its slot marked removed (nothing
- * ran it yet). Otherwise the other slot becomes active, if it holds a good image
- * at or above the floor, and the slot left behind is marked removed.
+ * With a trial armed, the trial is dropped (state_disarm(); the caller drops
+ * the rest of its set too). Otherwise the other slot becomes active, if it
+ * holds a good image at or above the floor, the slot left behind is marked
+ * removed, and its image is recorded as removed (a patch of that security
+ * version or lower is refused by a later install).
  *
- * Return: 0, or -SF_EPOLICY with the reason ("slot a of webkit is empty",
- * "slot a of webkit was removed", "slot a of webkit holds security version 3,
- * below the floor 5").
+ * Return: 0, or -SF_EPOLICY (SF_R_CANNOT_REMOVE) with the reason ("slot a of
+ * webkit is empty", "slot a of webkit was removed", "slot a of webkit holds
+ * security version 3, below the floor 5").
  */
 int state_remove(struct comp_state *c, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * state_req_each() - walk a recorded requirement list (struct slot_info @req):
+ * "c>=v" entries separated by one blank. A version holds no '=', so an entry
+ * ends where the next "name>=" begins.
+ * @req:  the list, "" for none
+ * @fn:   called with each entry's component and version; a non-zero return
+ *        stops the walk and is returned; may be NULL (only check the list)
+ * @priv: for @fn
+ * Return: 0, @fn's value, or -EINVAL when @req is not such a list.
+ */
+int state_req_each(const char *req, int (*fn)(void *priv, const char *comp, const char *version), void *priv)
+	__attribute__((warn_unused_result));
+
+/**
+ * state_salvage() - read what can be read of a broken component, variable by
+ * variable, for an operator's repair: slots whose variables all read keep
+ * their image, others are empty; the floor, the failure and removal records
+ * and a bad mark are kept when they read; nothing is armed
+ * @c:        out: the component (not broken)
+ * @env:      the sf_* variables
+ * @name:     the component
+ * @active:   the slot the operator says it runs
+ * @floor_ok: out: the floor read
+ */
+void state_salvage(struct comp_state *c, const struct kv *env, const char *name, int active, bool *floor_ok);
+
+/**
+ * state_ran() - has the armed trial of @c run? A reboot component's did when
+ * U-Boot booted it (@booted is the slot the kernel command line names); a soft
+ * component's when a try was spent on it (@tries below @max_tries).
+ */
+bool state_ran(const struct comp_state *c, bool reboot, int booted, unsigned int max_tries);
 
 #endif /* SF_STATE_H */

@@ -77,6 +77,7 @@ static void test_uboot(void)
 	struct env_config c;
 	struct sf_err err;
 	char text[512];
+	enum env_state state;
 	int ret;
 
 	snprintf(text, sizeof(text), "%s 0x0 0x4000\n%s 0x4000 0x4000\n", file, file);
@@ -85,12 +86,14 @@ static void test_uboot(void)
 	make_env(buf, sizeof(buf));
 	is_int(env_config_check(cfg, &c, &err), 0, "the configuration checks out");
 	is_int(env_uboot_open(&e, cfg, &err), 0, "open");
-	is_int(env_uboot_ops.load(e, &kv), -ENODATA, "erased (0xff) env: -ENODATA, factory-fresh");
+	is_int(env_uboot_ops.load(e, &kv, &state), 0, "erased (0xff) env loads");
+	is_int(state, ENV_BLANK, "  blank: factory-fresh");
 	kv_clear(&kv);
 	if (kv_set(&kv, "sf_x_active", "a") || kv_set(&kv, "sf_x_floor", "0"))
 		abort();
 	is_int(env_uboot_ops.store(e, &kv), 0, "the first store makes it valid");
-	is_int(env_uboot_ops.load(e, &back), 0, "and it reads back");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "and it reads back");
+	is_int(state, ENV_VALID, "  valid");
 	ok(kv_equal(&kv, &back), "  with the stored variables");
 	env_uboot_close(e);
 
@@ -103,11 +106,11 @@ static void test_uboot(void)
 		make_env(buf, sizeof(buf));
 	}
 	is_int(env_uboot_open(&e, cfg, &err), 0, "open an env written elsewhere");
-	is_int(env_uboot_ops.load(e, &back), 0, "load");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "load");
 	is_str(kv_get(&back, "sf_x_active"), "b", "  its sf_ variables are read");
 	ok(kv_get(&back, "bootcmd") == NULL, "  others are not ours");
 	is_int(env_uboot_ops.store(e, &kv), 0, "store our set");
-	is_int(env_uboot_ops.load(e, &back), 0, "load again");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "load again");
 	ok(kv_equal(&kv, &back), "  exactly our set: sf_gone was dropped");
 	env_uboot_close(e);
 	{
@@ -132,15 +135,26 @@ static void test_uboot(void)
 		make_env(buf, sizeof(buf));
 	}
 	is_int(env_uboot_open(&e, cfg, &err), 0, "open an env with an oversized sf_ value");
-	is_int(env_uboot_ops.load(e, &back), -E2BIG, "  load refuses it: -E2BIG");
+	is_int(env_uboot_ops.load(e, &back, &state), -E2BIG, "  load refuses it: -E2BIG");
 	env_uboot_close(e);
 
 	/* data, but no valid copy: damaged, or a wrong configuration */
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf + 100, "sf_x_active=a", 13);
+	memcpy(buf + 0x4000 + 100, "sf_x_active=b", 13);
 	make_env(buf, sizeof(buf));
 	is_int(env_uboot_open(&e, cfg, &err), 0, "open a damaged env");
-	is_int(env_uboot_ops.load(e, &back), -EBADMSG, "no valid copy but data: -EBADMSG");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "no valid copy, data in both: loads");
+	is_int(state, ENV_DAMAGED, "  damaged");
+	env_uboot_close(e);
+
+	/* one copy blank, the other cut short: the first store ever (init's) was torn */
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + 0x4000, "\x12\x34\x56\x78\x01sf_x_active=a", 18);
+	make_env(buf, sizeof(buf));
+	is_int(env_uboot_open(&e, cfg, &err), 0, "open a torn env");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "one copy blank, the other invalid: loads");
+	is_int(state, ENV_TORN, "  torn");
 	env_uboot_close(e);
 
 	memset(buf, 0, sizeof(buf));

@@ -137,7 +137,7 @@ static int install(struct simboard *b, const struct corpus_case *c, const char *
 	if (!strcmp(c->source, "file")) {
 		if (src_open(&src, path, err))
 			abort();
-		ret = sf_install(&b->ctx, &src, out, err);
+		ret = sf_install(&b->ctx, &src, NULL, out, err);
 		src_close(&src);
 		return ret;
 	}
@@ -150,7 +150,7 @@ static int install(struct simboard *b, const struct corpus_case *c, const char *
 		abort();
 	if (src_open_fd(&src, fds[0], "standard input", err))
 		abort();
-	ret = sf_install(&b->ctx, &src, out, err);
+	ret = sf_install(&b->ctx, &src, NULL, out, err);
 	/* the feeder sees EPIPE and stops */
 	close(fds[0]);
 	pthread_join(th, NULL);

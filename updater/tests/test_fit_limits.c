@@ -187,7 +187,7 @@ static void test_image_size(void)
 		if (pipe(fds) || write(fds[1], blob, size) != (ssize_t)size || close(fds[1]) ||
 		    src_open_fd(&src, fds[0], "standard input", &err))
 			abort();
-		ret = sf_install(&board.ctx, &src, NULL, &err);
+		ret = sf_install(&board.ctx, &src, NULL, NULL, &err);
 		snprintf(want, sizeof(want), "image of webkit is %llu bytes, slot b holds only %d", (unsigned long long)max,
 			 SIM_SLOT_SIZE);
 		ok(ret == -SF_EPOLICY && strstr(err.msg, want) && !board.env.stores && !board.slots.writes,

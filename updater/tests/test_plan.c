@@ -49,6 +49,12 @@ static int plan(struct plan *p, struct sf_err *err)
 		ok(strstr(err.msg, needle) != NULL, "  says '%s': %s", needle, err.msg);          \
 	} while (0)
 
+#define refused_for(code, needle, what)                                                           \
+	do {                                                                                      \
+		refused(needle, what);                                                            \
+		is_str(sf_reason_name(err.reason), sf_reason_name(code), "  reason");             \
+	} while (0)
+
 static void test_board_and_floor(void)
 {
 	struct sf_err err;
@@ -99,7 +105,8 @@ static void test_patches(void)
 	board();
 	st.c[0].floor = 0;
 	image("webkit", "26.3 (a)", "26.3", 4);
-	refused("below its baseline's 5", "patch below its baseline's security version refused");
+	refused_for(SF_R_DOWNGRADE, "below the 5 of 26.3 running from slot a",
+		    "patch below its baseline's security version refused");
 
 	board();
 	state_init_comp(&st.c[0], "webkit", NULL, 0);
@@ -126,7 +133,8 @@ static void test_requires(void)
 	img->n_requires = 1;
 	strcpy(img->requires[0].component, "libcrypto");
 	strcpy(img->requires[0].version, "3.1");
-	refused("requires libcrypto>=3.1, the board would run 3.0", "unmet requirement refused");
+	refused_for(SF_R_REQUIRES, "requires libcrypto>=3.1, the board would run libcrypto 3.0",
+		    "unmet requirement refused");
 	image("libcrypto", "3.1", NULL, 3);
 	is_int(plan(&p, &err), 0, "requirement met by the same bundle");
 	is_int(p.n, 2, "two items");
@@ -138,7 +146,87 @@ static void test_requires(void)
 	strcpy(img->requires[0].version, "2.9");
 	is_int(plan(&p, &err), 0, "requirement met by the running version");
 	strcpy(img->requires[0].component, "kernel");
-	refused("requires kernel>=2.9, which this board does not run", "requirement on a missing component refused");
+	refused("requires kernel>=2.9, which this board would not run", "requirement on a missing component refused");
+
+	/* the recorded requirements of what runs already must hold once the bundle runs */
+	board();
+	strcpy(st.c[0].slot[SLOT_A].req, "libcrypto>=3.0");
+	image("libcrypto", "2.9", NULL, 2);
+	refused_for(SF_R_REQUIRES, "webkit 26.3 requires libcrypto>=3.0, the board would run libcrypto 2.9",
+		    "a bundle breaking the running image's requirement refused");
+	board();
+	strcpy(st.c[0].slot[SLOT_A].req, "libcrypto>=3.0");
+	image("libcrypto", "3.2", NULL, 2);
+	is_int(plan(&p, &err), 0, "a bundle keeping it is planned");
+	/* and those of an armed trial of another bundle */
+	board();
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "27.0", .sv = 6, .req = "libcrypto>=3.0" }, 3);
+	image("libcrypto", "2.9", NULL, 2);
+	refused_for(SF_R_REQUIRES, "webkit 27.0 requires libcrypto>=3.0", "a bundle breaking an armed trial refused");
+	/* the list an image records */
+	{
+		struct slot_info si;
+
+		board();
+		img = image("webkit", "27.0", NULL, 6);
+		img->n_requires = 2;
+		strcpy(img->requires[0].component, "libcrypto");
+		strcpy(img->requires[0].version, "3.0 (a)");
+		strcpy(img->requires[1].component, "kernel");
+		strcpy(img->requires[1].version, "6.2");
+		strcpy(b.id, "0123456789abcdef");
+		is_int(plan_image_slot(&b, img, &si, &err), 0, "the slot record of an image");
+		is_str(si.req, "libcrypto>=3.0 (a) kernel>=6.2", "  lists its requirements");
+		is_str(si.id, "0123456789abcdef", "  names its bundle");
+		strcpy(img->requires[1].version, "6.2.0000000000000000000000000000000000000000000000000000000000");
+		is_int(plan_image_slot(&b, img, &si, &err), -SF_EVERIFY, "requirements longer than a variable holds");
+		is_int(err.reason, SF_R_LIMIT, "  limit-exceeded");
+	}
+}
+
+/* No replay downgrade; a removed patch is not installed again silently; broken components. */
+static void test_transactions(void)
+{
+	struct sf_err err;
+	struct plan p;
+
+	board();
+	st.c[0].active = SLOT_B;
+	st.c[0].slot[SLOT_B] = st.c[0].slot[SLOT_A];
+	strcpy(st.c[0].slot[SLOT_B].version, "26.3 (a)");
+	st.c[0].slot[SLOT_B].sv = 7;
+	image("webkit", "26.3", NULL, 5);
+	refused_for(SF_R_DOWNGRADE, "has security version 5, below the 7 of 26.3 (a) running from slot b",
+		    "a captured older baseline over a running patch refused");
+	ok(strstr(err.msg, "'slotflip remove'") != NULL, "  and says how to go back");
+
+	board();
+	strcpy(st.c[0].removed.version, "26.3 (b)");
+	st.c[0].removed.sv = 7;
+	image("webkit", "26.3 (b)", "26.3", 7);
+	refused_for(SF_R_REMOVED_BEFORE, "26.3 (b) was removed from webkit (security version 7)",
+		    "a removed patch is not installed again");
+	ok(strstr(err.msg, "--allow-removed") != NULL, "  and says how to force it");
+	{
+		struct plan_input in = { .board = "qemu-x86_64", .st = &st, .slot_size = (const uint64_t(*)[2])sizes,
+					 .allow_removed = true };
+
+		is_int(plan_install(&b, &in, &p, &err), 0, "  unless forced");
+	}
+	b.image[0].security_version = 8;
+	strcpy(b.image[0].version, "26.3 (c)");
+	is_int(plan(&p, &err), 0, "a patch with a higher security version installs");
+
+	board();
+	st.c[0].broken = true;
+	sf_record(&st.c[0].why, SF_R_ENV_MALFORMED, "sf_webkit_tries = '03' is not a number");
+	image("webkit", "26.4", NULL, 6);
+	is_int(plan(&p, &err), -SF_ECONFIG, "a bundle for a component whose state cannot be read is refused");
+	is_int(err.reason, SF_R_ENV_MALFORMED, "  with that component's reason: %s", err.msg);
+	board();
+	st.c[0].broken = true;
+	image("libcrypto", "3.1", NULL, 3);
+	is_int(plan(&p, &err), 0, "the other components install");
 }
 
 static void test_store_transitions(void)
@@ -167,6 +255,7 @@ int main(void)
 	test_board_and_floor();
 	test_patches();
 	test_requires();
+	test_transactions();
 	test_store_transitions();
 	return tap_done();
 }

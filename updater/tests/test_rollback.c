@@ -96,7 +96,7 @@ static void one(uint32_t floor, uint32_t sv, bool patch)
 	ok(!ret && c.trial == SLOT_B && c.floor == floor, "floor %u, %s sv %u: installed, floor unchanged (%s)", floor,
 	   what, sv, err.msg);
 
-	if (sf_commit(&b.ctx, NULL, 0, &err))
+	if (sim_boot_check(&b, NULL, &err))
 		tap_diag("commit: %s", err.msg);
 	c = webkit(&b);
 	is_int(c.floor, patch ? floor : sv, "floor %u, %s sv %u: committed, floor %s", floor, what, sv,
@@ -164,22 +164,30 @@ static void patches(void)
 {
 	static struct simboard b;
 	struct sim_spec p2 = { .comp = "webkit", .version = "26.3 (b)", .sv = 6, .base = "26.3" };
+	struct sim_spec p3 = { .comp = "webkit", .version = "26.3 (c)", .sv = 8, .base = "26.3" };
+	unsigned int stores;
 	char path[128];
 	struct sf_err err;
 	int ret;
 
 	factory(&b, 5);
-	if (sim_install(&b, bundle(7, true), &err) || sf_commit(&b.ctx, NULL, 0, &err))
+	if (sim_install(&b, bundle(7, true), &err) || sim_boot_check(&b, NULL, &err))
 		abort();
 	is_int(webkit(&b).floor, 5, "patch 26.3 (a) sv 7 committed: floor stays 5");
 	snprintf(path, sizeof(path), "%s/patch-b.fit", tmp);
 	sim_bundle(tmp, path, &p2, 1);
+	stores = b.env.stores;
 	ret = sim_install(&b, path, &err);
-	ok(!ret && webkit(&b).trial == SLOT_A, "patch 26.3 (b) sv 6 on patch (a) sv 7: at the floor 5, installed (%s)",
+	ok(ret == -SF_EPOLICY && err.reason == SF_R_DOWNGRADE && b.env.stores == stores,
+	   "patch 26.3 (b) sv 6 on running patch (a) sv 7: above the floor 5 but below what runs, refused (%s)",
 	   err.msg);
-	if (sf_commit(&b.ctx, NULL, 0, &err))
+	snprintf(path, sizeof(path), "%s/patch-c.fit", tmp);
+	sim_bundle(tmp, path, &p3, 1);
+	ret = sim_install(&b, path, &err);
+	ok(!ret && webkit(&b).trial == SLOT_A, "patch 26.3 (c) sv 8 on patch (a) sv 7: installed (%s)", err.msg);
+	if (sim_boot_check(&b, NULL, &err))
 		abort();
-	is_int(webkit(&b).floor, 5, "patch (b) committed: floor still 5");
+	is_int(webkit(&b).floor, 5, "patch (c) committed: floor still 5");
 	ret = sf_remove(&b.ctx, "webkit", NULL, &err);
 	ok(!ret && webkit(&b).active == SLOT_B && webkit(&b).floor == 5, "removal back to patch (a): allowed");
 	simboard_free(&b);
@@ -193,8 +201,7 @@ static void malformed_floor(const char *value)
 	int ret;
 
 	factory(&b, 5);
-	if (kv_set(&b.env.kv, "sf_webkit_floor", value))
-		abort();
+	sim_env_edit(&b, "sf_webkit_floor", value);
 	ret = sim_install(&b, bundle(6, false), &err);
 	ok(ret == -SF_ECONFIG && strstr(err.msg, "sf_webkit_floor") && !b.env.stores && !b.slots.writes,
 	   "floor '%s' in the environment: install refused, nothing written (%s)", value, err.msg);

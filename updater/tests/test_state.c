@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The env grammar of DESIGN §5 and the pure state transitions. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,10 +15,19 @@ static void set(struct kv *env, const char *n, const char *v)
 		printf("# kv_set %s failed\n", n);
 }
 
+/* Read the state; the first broken component's reason, as the commands see it. */
 static int load(struct sys_state *st, const struct kv *env, struct sf_err *err)
 {
+	int ret;
+
 	memset(err, 0, sizeof(*err));
-	return state_from_env(st, env, names, 2, err);
+	ret = state_from_env(st, env, names, 2, err);
+	for (unsigned int i = 0; i < st->n && !ret; i++)
+		if (st->c[i].broken) {
+			*err = st->c[i].why;
+			ret = -err->cat;
+		}
+	return ret;
 }
 
 static void test_roundtrip(void)
@@ -110,7 +120,7 @@ static void test_transitions(void)
 	state_init_comp(&c, "webkit", "26.3", 5);
 	state_invalidate(&c, SLOT_B);
 	is_int(state_slot(&c, SLOT_B), SLOT_EMPTY, "invalidated slot is empty");
-	state_arm(&c, SLOT_B, "26.3 (a)", 6, 3);
+	state_arm(&c, SLOT_B, &(struct slot_info){ .version = "26.3 (a)", .sv = 6 }, 3);
 	is_int(state_slot(&c, SLOT_B), SLOT_TRIAL, "armed slot is trial");
 	is_int(c.tries, 3, "3 tries");
 	ok(state_spend_try(&c), "a try is spent");
@@ -128,24 +138,24 @@ static void test_transitions(void)
 
 	state_invalidate(&c, SLOT_B);
 	is_int(c.bad, SLOT_NONE, "invalidation drops the removed mark");
-	state_arm(&c, SLOT_B, "27.0", 9, 3);
+	state_arm(&c, SLOT_B, &(struct slot_info){ .version = "27.0", .sv = 9 }, 3);
 	state_commit(&c);
 	is_int(c.floor, 9, "a committed baseline raises the floor");
 	is_int(state_remove(&c, &err), -SF_EPOLICY, "removal below the floor refused");
 	ok(strstr(err.msg, "below the floor 9") != NULL, "message: %s", err.msg);
 
 	state_invalidate(&c, SLOT_A);
-	state_arm(&c, SLOT_A, "27.0 (a)", 9, 1);
+	state_arm(&c, SLOT_A, &(struct slot_info){ .version = "27.0 (a)", .sv = 9 }, 1);
 	ok(state_spend_try(&c), "last try spent");
 	ok(!state_spend_try(&c), "no try left");
-	state_fallback(&c);
+	state_fallback(&c, SF_R_HEALTH, "");
 	is_int(c.active, SLOT_B, "fallback keeps the active slot");
 	is_int(state_slot(&c, SLOT_A), SLOT_BAD, "trial slot marked bad");
 	is_int(c.trial, SLOT_NONE, "nothing armed");
 	is_int(state_remove(&c, &err), -SF_EPOLICY, "cannot remove back to a failed slot");
 
 	state_invalidate(&c, SLOT_A);
-	state_arm(&c, SLOT_A, "27.0 (b)", 9, 3);
+	state_arm(&c, SLOT_A, &(struct slot_info){ .version = "27.0 (b)", .sv = 9 }, 3);
 	is_int(state_remove(&c, &err), 0, "removing an armed trial");
 	is_int(c.active, SLOT_B, "active unchanged");
 	is_int(state_slot(&c, SLOT_A), SLOT_REMOVED, "dropped trial marked removed");
@@ -155,10 +165,109 @@ static void test_transitions(void)
 	ok(strstr(err.msg, "holds no image") != NULL, "message: %s", err.msg);
 }
 
+/* The variables of DESIGN §5 that issue 9 added, and one component's damage left to itself. */
+static void test_records(void)
+{
+	static struct kv env, env2;
+	static struct sys_state st, st2;
+	struct sf_err err;
+	bool floor_ok;
+	int n = 0;
+
+	kv_clear(&env);
+	st.n = 2;
+	state_init_comp(&st.c[0], "webkit", "26.3", 5);
+	state_init_comp(&st.c[1], "kernel", "6.1", 2);
+	state_arm(&st.c[0], SLOT_B,
+		  &(struct slot_info){ .version = "27.0", .sv = 6, .id = "0123456789abcdef",
+				       .req = "kernel>=6.2 libc>=2.36 (a)" },
+		  3);
+	state_arm(&st.c[1], SLOT_B, &(struct slot_info){ .version = "6.2", .sv = 3, .id = "0123456789abcdef" }, 3);
+	ok(state_same_set(&st.c[0], &st.c[1]), "one bundle armed both: one set");
+	is_str(state_set_id(&st.c[0]), "0123456789abcdef", "its id");
+	is_int(state_set_broken(&st, &st.c[0]), -1, "the set is whole");
+	state_fallback(&st.c[1], SF_R_TRIES, "U-Boot\\spent=them\n");
+	is_int(state_set_broken(&st, &st.c[0]), 1, "the kernel fell back: the set is broken");
+	is_str(st.c[1].fail.reason, "tries-exhausted", "the failure's reason");
+	is_str(st.c[1].fail.detail, "U-Boot?spent?them?", "its detail, sanitised for the environment");
+	is_str(st.c[1].fail.version, "6.2", "the version that failed");
+	is_int(state_to_env(&st, &env, &err), 0, "written");
+	is_str(kv_get(&env, "sf_webkit_b_id"), "0123456789abcdef", "sf_webkit_b_id");
+	is_str(kv_get(&env, "sf_webkit_b_req"), "kernel>=6.2 libc>=2.36 (a)", "sf_webkit_b_req");
+	is_str(kv_get(&env, "sf_kernel_fail"), "tries-exhausted U-Boot?spent?them?", "sf_kernel_fail");
+	is_str(kv_get(&env, "sf_kernel_fail_ver"), "6.2", "sf_kernel_fail_ver");
+	is_int(load(&st2, &env, &err), 0, "read back");
+	kv_clear(&env2);
+	ok(!state_to_env(&st2, &env2, &err) && kv_equal(&env, &env2), "and written again: the same variables");
+	ok(!strcmp(st2.c[1].fail.detail, st.c[1].fail.detail) && !strcmp(st2.c[0].slot[SLOT_B].req, st.c[0].slot[SLOT_B].req) &&
+		   state_same_set(&st2.c[0], &st.c[0]),
+	   "the records read back");
+	is_int(state_req_each(st2.c[0].slot[SLOT_B].req, NULL, NULL), 0, "the requirement list parses");
+	{
+		static const char *const bad[] = { "kernel", "kernel>=", ">=6.2", "kernel>=6.2 ", "KERNEL>=1",
+						   "kernel>=6.2  libc>=1", "kernel>=6=2" };
+
+		for (unsigned int k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+			n += state_req_each(bad[k], NULL, NULL) == -EINVAL;
+		is_int(n, (int)(sizeof(bad) / sizeof(bad[0])), "malformed requirement lists refused");
+	}
+
+	/* removal records: set by removing a running image, cleared by a newer commit */
+	state_init_comp(&st.c[0], "webkit", "26.3", 5);
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "26.3 (b)", .sv = 7 }, 3);
+	state_commit(&st.c[0]);
+	is_int(state_remove(&st.c[0], &err), 0, "a running patch removed");
+	is_str(st.c[0].removed.version, "26.3 (b)", "it is recorded");
+	kv_clear(&env);
+	is_int(state_to_env(&st, &env, &err), 0, "written");
+	is_str(kv_get(&env, "sf_webkit_removed"), "7 26.3 (b)", "sf_webkit_removed");
+	is_int(load(&st2, &env, &err), 0, "read back");
+	is_int(st2.c[0].removed.sv, 7, "its security version");
+	state_invalidate(&st.c[0], SLOT_B);
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "26.3 (c)", .sv = 8 }, 3);
+	state_disarm(&st.c[0]);
+	is_str(st.c[0].removed.version, "26.3 (b)", "disarming a trial that never ran records nothing");
+	state_invalidate(&st.c[0], SLOT_B);
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "26.3 (c)", .sv = 8 }, 3);
+	state_commit(&st.c[0]);
+	is_str(st.c[0].removed.version, "", "a higher security version committed: the record goes");
+
+	/* one component's damage stays its own */
+	kv_clear(&env);
+	set(&env, "sf_webkit_active", "a");
+	set(&env, "sf_webkit_floor", "5");
+	set(&env, "sf_webkit_a_ver", "26.3");
+	set(&env, "sf_webkit_a_sv", "5");
+	set(&env, "sf_webkit_b_ver", "27.0");
+	set(&env, "sf_webkit_b_sv", "x");
+	set(&env, "sf_webkit_tries", "03");
+	set(&env, "sf_kernel_active", "b");
+	is_int(state_from_env(&st, &env, names, 2, &err), 0, "a malformed component does not stop the rest");
+	ok(st.c[0].broken && !st.c[1].broken, "webkit is broken, the kernel is not");
+	is_int(st.c[0].why.reason, SF_R_ENV_MALFORMED, "  reason env-malformed: %s", st.c[0].why.msg);
+	is_int(st.c[1].active, SLOT_B, "  the kernel reads");
+	env2 = env;
+	st.c[1].floor = 3;
+	is_int(state_to_env(&st, &env2, &err), 0, "written");
+	is_str(kv_get(&env2, "sf_webkit_tries"), "03", "the broken component's variables are left as they are");
+	is_str(kv_get(&env2, "sf_kernel_floor"), "3", "the others are written");
+	state_salvage(&st2.c[0], &env, "webkit", SLOT_A, &floor_ok);
+	ok(floor_ok && st2.c[0].floor == 5, "salvage: the floor reads");
+	is_str(st2.c[0].slot[SLOT_A].version, "26.3", "salvage: slot a keeps its image");
+	is_str(st2.c[0].slot[SLOT_B].version, "", "salvage: slot b, whose variables do not read, is empty");
+	ok(!st2.c[0].broken && st2.c[0].trial == SLOT_NONE, "salvage: readable, nothing armed");
+	kv_clear(&env);
+	set(&env, "sf_webkit_fail", "Health check failed");
+	set(&env, "sf_webkit_active", "a");
+	set(&env, "sf_kernel_active", "b");
+	is_int(load(&st, &env, &err), -SF_ECONFIG, "a failure record outside its grammar");
+}
+
 int main(void)
 {
 	test_roundtrip();
 	test_grammar();
 	test_transitions();
+	test_records();
 	return tap_done();
 }

@@ -207,11 +207,18 @@ struct env_tap {
 	struct pipe_feed *feed;
 };
 
-static int tap_load(void *priv, struct kv *out)
+static int tap_load(void *priv, struct kv *out, enum env_state *state)
 {
 	struct env_tap *t = priv;
 
-	return fake_env_ops.load(t->env, out);
+	return fake_env_ops.load(t->env, out, state);
+}
+
+static int tap_space(void *priv, const struct kv *vars, size_t *need, size_t *avail)
+{
+	struct env_tap *t = priv;
+
+	return fake_env_ops.space(t->env, vars, need, avail);
 }
 
 static int tap_store(void *priv, const struct kv *vars)
@@ -223,7 +230,7 @@ static int tap_store(void *priv, const struct kv *vars)
 	return ret;
 }
 
-static const struct env_ops tap_env_ops = { .load = tap_load, .store = tap_store };
+static const struct env_ops tap_env_ops = { .load = tap_load, .store = tap_store, .space = tap_space };
 
 /*
  * A pipe: the header of @good, then, once the installer has checked it, the
@@ -261,7 +268,7 @@ static void pipe_case(const char *from, bool want_ok, const char *what)
 	b.ctx.env_priv = &tap;
 	if (pthread_create(&th, NULL, feed, &p) || src_open_fd(&src, fds[0], "standard input", &err))
 		abort();
-	ret = sf_install(&b.ctx, &src, NULL, &err);
+	ret = sf_install(&b.ctx, &src, NULL, NULL, &err);
 	/* a refusal before store (1) would leave the feeder waiting */
 	release(&p);
 	close(fds[0]);

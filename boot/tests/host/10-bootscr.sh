@@ -132,8 +132,19 @@ sf_webkit_tries=2
 sf_webkit_floor=3
 sf_webkit_a_ver=26.3
 sf_webkit_a_sv=3
-sf_webkit_b_ver=26.3 (a)
+sf_webkit_b_ver=26.3 (a) "<rc>" 'x' & ; | $y
 sf_webkit_b_sv=3
+sf_rootfs_a_id=00112233445566aa
+sf_rootfs_b_id=8899aabbccddeeff
+sf_rootfs_b_req=fw>=7 (a) "q" <b>
+sf_webkit_a_id=0011223344556677
+sf_webkit_b_id=8899aabbccddeeff
+sf_webkit_b_req=rootfs>=1.1 libc>=2.36
+sf_webkit_fail=health-check-failed health check 'webkit/10-selftest' exited with status 1
+sf_webkit_fail_ver=26.2 (c)
+sf_webkit_removed=3 26.2 (c)
+sf_auto=on
+sf_window=02:00-04:30
 vendor_serial=1234
 EOF
 
@@ -277,8 +288,9 @@ for c in no-tries-left tries-absent; do
 	boot
 	check "$c: falls back, boots active slot a with slotflip.rootfs=a" \
 		eval '[ "$booted" = a ] && echo "$cmdline" | grep -q " slotflip.rootfs=a\$"' 
-	vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed -vendor_serial
-	check "$c: stored bad=b bad_why=failed, trial and tries cleared, versions kept" \
+	vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed \
+		"sf_rootfs_fail=tries-exhausted U-Boot found no try left for slot b" -vendor_serial
+	check "$c: stored bad=b bad_why=failed and why, trial and tries cleared, every other sf_* variable kept as it was" \
 		[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]
 done
 
@@ -289,7 +301,8 @@ dd if=/dev/zero of="$img" bs=512 seek=$(($($ENVIMG offsets "$img" 4) / 512)) cou
 boot
 check "$c: slot b cannot be loaded, falls back and boots slot a" \
 	eval 'grep -q "slotflip: rootfs slot b cannot be loaded" "$W/$c.log" && [ "$booted" = a ]' 
-vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed -vendor_serial
+vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed \
+	"sf_rootfs_fail=slot-unusable U-Boot could not load or boot slot b" -vendor_serial
 check "$c: the spent try and the fallback are stored" \
 	eval 'grep -q "tries 3 -> 2" "$W/$c.log" && [ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]' 
 
@@ -331,7 +344,7 @@ boot
 check "$c: both trials booted: slotflip.fw=b slotflip.rootfs=b" \
 	eval '[ "$booted" = b ] && [ "$cmdline" = "console=ttyS0,115200 slotflip.fw=b slotflip.rootfs=b" ]'
 vars "$W/$c.want" sf_rootfs_tries=2 sf_fw_tries=2 -vendor_serial
-check "$c: both tries stored, the thirty sf_* variables kept" \
+check "$c: both tries stored, every sf_* variable of the three components and the device kept" \
 	eval '[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]'
 
 c=two-unloadable
@@ -342,7 +355,9 @@ boot
 check "$c: both fall back: slotflip.fw=a slotflip.rootfs=a" \
 	eval '[ "$booted" = a ] && [ "$cmdline" = "console=ttyS0,115200 slotflip.fw=a slotflip.rootfs=a" ]'
 vars "$W/$c.want" -sf_rootfs_trial -sf_rootfs_tries sf_rootfs_bad=b sf_rootfs_bad_why=failed \
-	-sf_fw_trial -sf_fw_tries sf_fw_bad=b sf_fw_bad_why=failed -vendor_serial
+	"sf_rootfs_fail=slot-unusable U-Boot could not load or boot slot b" \
+	-sf_fw_trial -sf_fw_tries sf_fw_bad=b sf_fw_bad_why=failed \
+	"sf_fw_fail=slot-unusable U-Boot could not load or boot slot b" -vendor_serial
 check "$c: both fallbacks stored" eval '[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]'
 board=board
 

@@ -78,7 +78,7 @@ is "$(md5sum <"$board/slots/webkit_a.img")" "$active_before" "  the active slot'
 # a stream that ends inside the payload
 head -c 300000 "$board/good.fit" | { sf_rc install -; echo "$rc|$msg" >"$board/out"; }
 out=$(cat "$board/out")
-is "${out%%|*}" 3 "truncated stream: exit 3"
+is "${out%%|*}" 9 "truncated stream: exit 9 (retry the download)"
 like "$out" "truncated" "  says it is truncated"
 is "$(env_get sf_webkit_trial)" "" "  nothing armed"
 is "$(env_get sf_webkit_active)" a "  the active slot stays"

@@ -2,44 +2,155 @@
 #include "fake_env.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
-static int fake_load(void *priv, struct kv *out)
+#include "io/env_image.h"
+
+static size_t copy_size(const struct fake_env *e)
+{
+	return e->size ? e->size : FAKE_ENV_SIZE;
+}
+
+static int collect(void *priv, const char *name, const char *value)
+{
+	struct kv *out = priv;
+
+	if (strncmp(name, ENV_PREFIX, strlen(ENV_PREFIX)))
+		return 0;
+	return kv_set(out, name, value) ? -E2BIG : 0;
+}
+
+int fake_env_get(const struct fake_env *e, struct kv *out)
+{
+	size_t size = copy_size(e);
+	int cur = env_choose(e->copy[0], size, e->copy[1], size, size);
+
+	kv_clear(out);
+	if (cur < 0)
+		return -ENODATA;
+	return env_walk(e->copy[cur], size, collect, out);
+}
+
+static int fake_load(void *priv, struct kv *out, enum env_state *state)
 {
 	struct fake_env *e = priv;
+	size_t size = copy_size(e);
 
 	e->loads++;
+	kv_clear(out);
 	if (e->power && e->power->off)
 		return -EIO;
-	if (!e->valid)
-		return -ENODATA;
-	*out = e->kv;
+	*state = (enum env_state)env_image_state(e->copy[0], size, e->copy[1], size, size);
+	if (*state != ENV_VALID)
+		return 0;
+	return fake_env_get(e, out);
+}
+
+/* "name=value\0..." of @e's foreign variables and @vars, ended by an empty string. */
+static int serialise(const struct fake_env *e, const struct kv *vars, uint8_t *data, size_t room, size_t *len)
+{
+	const struct kv *sets[2] = { &e->foreign, vars };
+
+	*len = 0;
+	for (int k = 0; k < 2; k++)
+		for (unsigned int i = 0; i < sets[k]->n; i++) {
+			const struct kv_ent *v = &sets[k]->e[i];
+			size_t n = strlen(v->name) + strlen(v->value) + 2;
+
+			if (*len + n + 1 > room)
+				return -ENOSPC;
+			*len += (size_t)sprintf((char *)data + *len, "%s=%s", v->name, v->value) + 1;
+		}
+	data[(*len)++] = '\0';
 	return 0;
+}
+
+/* The copy a store writes and its flags, as libubootenv chooses them. */
+static void target(const struct fake_env *e, int *idx, uint8_t *flags)
+{
+	size_t size = copy_size(e);
+	int cur = env_choose(e->copy[0], size, e->copy[1], size, size);
+
+	if (cur < 0) {
+		*idx = 1;
+		*flags = 1;
+		return;
+	}
+	*idx = !cur;
+	*flags = (uint8_t)(e->copy[cur][4] + 1);
+}
+
+static int build(const struct fake_env *e, const struct kv *vars, uint8_t *out, int *idx)
+{
+	static uint8_t data[FAKE_ENV_SIZE];
+	size_t size = copy_size(e), len;
+	uint8_t flags;
+	int ret;
+
+	target(e, idx, &flags);
+	ret = serialise(e, vars, data, size - ENV_HDR_REDUND, &len);
+	return ret ?: env_make_copy(out, size, flags, data, len);
+}
+
+void fake_env_blank(struct fake_env *e)
+{
+	memset(e->copy, 0, sizeof(e->copy));
+	kv_clear(&e->foreign);
+}
+
+int fake_env_set(struct fake_env *e, const struct kv *vars)
+{
+	static uint8_t next[FAKE_ENV_SIZE];
+	int idx, ret;
+
+	ret = build(e, vars, next, &idx);
+	if (!ret)
+		memcpy(e->copy[idx], next, copy_size(e));
+	return ret;
 }
 
 static int fake_store(void *priv, const struct kv *vars)
 {
+	static uint8_t next[FAKE_ENV_SIZE];
 	struct fake_env *e = priv;
+	size_t size = copy_size(e);
+	int idx, ret;
 
 	e->stores++;
 	if (e->fail_store && e->stores == e->fail_store)
 		return -EIO;
+	ret = build(e, vars, next, &idx);
+	if (ret)
+		return ret;
 	switch (e->power ? power_op(e->power, 'e') : POWER_DO) {
 	case POWER_DEAD:
+		return -EIO;
 	case POWER_TEAR_AND_DIE:
+		/* a prefix of the new copy reaches the medium, the rest keeps the old bytes */
+		memcpy(e->copy[idx], next, size / 2);
 		return -EIO;
 	case POWER_DO_AND_DIE:
-		e->kv = *vars;
-		e->valid = true;
+		memcpy(e->copy[idx], next, size);
 		return -EIO;
 	case POWER_DO:
 		break;
 	}
-	e->kv = *vars;
-	e->valid = true;
+	memcpy(e->copy[idx], next, size);
+	return 0;
+}
+
+static int fake_space(void *priv, const struct kv *vars, size_t *need, size_t *avail)
+{
+	const struct fake_env *e = priv;
+
+	*need = kv_bytes(&e->foreign) + kv_bytes(vars);
+	*avail = copy_size(e) - ENV_HDR_REDUND - 1;
 	return 0;
 }
 
 const struct env_ops fake_env_ops = {
 	.load = fake_load,
 	.store = fake_store,
+	.space = fake_space,
 };

@@ -1,32 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fake_env — an in-memory environment behind struct env_ops, for unit tests and
- * the power-cut simulator: it counts stores, can refuse the N-th one, and keeps
- * every stored state.
+ * fake_env — an in-memory redundant U-Boot environment behind struct env_ops,
+ * for unit tests and the power-cut simulator. It keeps the real on-storage
+ * layout (two copies, CRC-32 and flags, env_image.h) and stores as libubootenv
+ * does: the new state goes to the copy that is not current, with the next flags
+ * value (the first store of a blank environment goes to copy 2). Loading uses
+ * the verdict code every back-end shares (env_image_state()). It counts loads
+ * and stores, can refuse the N-th store, and tears a store on a power cut: a
+ * prefix of the new copy is written, the rest keeps the old bytes.
  */
 #ifndef SF_FAKE_ENV_H
 #define SF_FAKE_ENV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "io/env.h"
 #include "power.h"
 
+#define FAKE_ENV_SIZE 0x4000 /* bytes per copy, as the simulated board's */
+
 /**
  * struct fake_env
- * @kv:         the current sf_* variables
- * @valid:      false: no valid copy (load returns -ENODATA)
+ * @copy:       the two copies as stored
+ * @size:       bytes per copy used (0 means FAKE_ENV_SIZE)
+ * @foreign:    variables that are not slotflip's (kept by every store)
  * @stores:     stores done so far
  * @loads:      loads done so far
  * @fail_store: when non-zero, the store with this number (1-based) fails with
  *              -EIO and changes nothing
- * @power:      the power switch, may be NULL. A store is one durable
- *              operation; like a redundant environment it is atomic: cut
- *              before, torn or lost leaves the old variables, cut after the new.
+ * @power:      the power switch, may be NULL: a store is one durable
+ *              operation; cut before or lost, nothing is written; cut torn,
+ *              half of the new copy is; cut after, all of it
  */
 struct fake_env {
-	struct kv kv;
-	bool valid;
+	uint8_t copy[2][FAKE_ENV_SIZE];
+	size_t size;
+	struct kv foreign;
 	unsigned int stores;
 	unsigned int loads;
 	unsigned int fail_store;
@@ -34,5 +44,18 @@ struct fake_env {
 };
 
 extern const struct env_ops fake_env_ops;
+
+/** fake_env_blank() - both copies all 0x00 (factory-fresh); @foreign emptied */
+void fake_env_blank(struct fake_env *e);
+
+/**
+ * fake_env_set() - make @vars (with @e's foreign variables) the environment,
+ * as one store would, without counting it or asking the power switch
+ * Return: 0 or -ENOSPC.
+ */
+int fake_env_set(struct fake_env *e, const struct kv *vars);
+
+/** fake_env_get() - the sf_* variables of the current copy; -ENODATA when none is valid */
+int fake_env_get(const struct fake_env *e, struct kv *out);
 
 #endif /* SF_FAKE_ENV_H */

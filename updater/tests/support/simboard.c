@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "simboard.h"
 
+#include "bootcheck.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +41,9 @@ void simboard_init(struct simboard *b, const struct keyring *keys)
 void simboard_restore(struct simboard *dst, const struct simboard *src)
 {
 	fake_slots_copy(&dst->slots, &src->slots);
-	dst->env.kv = src->env.kv;
-	dst->env.valid = src->env.valid;
+	memcpy(dst->env.copy, src->env.copy, sizeof(dst->env.copy));
+	dst->env.size = src->env.size;
+	dst->env.foreign = src->env.foreign;
 	memset(&dst->power, 0, sizeof(dst->power));
 }
 
@@ -144,7 +147,40 @@ int sim_install(struct simboard *b, const char *path, struct sf_err *err)
 
 	if (src_open(&src, path, err))
 		abort();
-	ret = sf_install(&b->ctx, &src, NULL, err);
+	ret = sf_install(&b->ctx, &src, NULL, NULL, err);
 	src_close(&src);
 	return ret;
+}
+
+int sim_boot_check(struct simboard *b, const char *health_dir, struct sf_err *err)
+{
+	char cmdline[256] = "", saved[SYSCONF_PATH_MAX];
+	struct bc_report rep;
+	struct kv env;
+	int ret;
+
+	if (!fake_env_get(&b->env, &env))
+		for (unsigned int i = 0; i < b->sys.n; i++) {
+			char name[KV_NAME_MAX];
+			const char *trial;
+			size_t len = strlen(cmdline);
+
+			snprintf(name, sizeof(name), "sf_%s_trial", b->sys.names[i]);
+			trial = kv_get(&env, name);
+			if (b->sys.c[i].reboot && trial && *trial)
+				snprintf(cmdline + len, sizeof(cmdline) - len, " slotflip.%s=%s", b->sys.names[i], trial);
+		}
+	memcpy(saved, b->sys.health_dir, sizeof(saved));
+	snprintf(b->sys.health_dir, sizeof(b->sys.health_dir), "%s", health_dir ? health_dir : "");
+	ret = bootcheck_run(&b->ctx, NULL, 0, cmdline, NULL, &rep, err);
+	memcpy(b->sys.health_dir, saved, sizeof(saved));
+	return ret;
+}
+
+void sim_env_edit(struct simboard *b, const char *name, const char *value)
+{
+	struct kv env;
+
+	if (fake_env_get(&b->env, &env) || kv_set(&env, name, value) || fake_env_set(&b->env, &env))
+		abort();
 }

@@ -65,4 +65,19 @@ void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsi
 /** sim_install() - install the bundle at @path on @b; the library's return value */
 int sim_install(struct simboard *b, const char *path, struct sf_err *err);
 
+/**
+ * sim_boot_check() - the early-boot check of a boot that tried every armed
+ * trial: U-Boot booted each armed reboot trial (the kernel command line says
+ * so); the health checks pass (no health folder) unless @health_dir names one
+ * Return: the library's return value.
+ */
+int sim_boot_check(struct simboard *b, const char *health_dir, struct sf_err *err);
+
+/**
+ * sim_env_edit() - set (or, with @value NULL, delete) one variable of the
+ * current environment directly, as a tool outside slotflip would; aborts when
+ * the environment is not valid
+ */
+void sim_env_edit(struct simboard *b, const char *name, const char *value);
+
 #endif /* SF_SIMBOARD_H */
