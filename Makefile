@@ -61,6 +61,7 @@ endif
 include updater/Makefile.objs
 include boot/Makefile.objs
 include test-images/rules.mk
+include boot/systemd/rules.mk
 include fuzz/Makefile.inc
 
 lib-objs := $(addprefix $(O)/,$(lib-y))

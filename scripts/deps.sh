@@ -14,8 +14,8 @@
 set -eu
 
 build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev"
-check="$build device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
-qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3"
+check="$build systemd device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
+qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3 mmdebstrap kmod"
 fuzz="$build clang libclang-rt-14-dev llvm"
 bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux"
 

@@ -49,6 +49,8 @@ BOOTARGS=${BOOTARGS:-console=ttyS0,115200 panic=1 quiet nokaslr}
 MODULES="virtio_pci virtio_blk erofs algif_hash softdog:soft_margin=3"
 
 step() { printf '  %-8s %s\n' "$1" "$2"; }
+# shellcheck source=test-images/lib.sh
+. "$SRC/lib.sh"
 [ -r "$KERNEL" ] || { echo "build: no kernel $KERNEL (scripts/deps.sh qemu)" >&2; exit 1; }
 for f in "$DEV" "$HOST"; do
 	[ -x "$f" ] || { echo "build: $f is not built" >&2; exit 1; }
@@ -69,30 +71,6 @@ fi
 openssl pkey -in "$OUT/keys/dev.pem" -pubout -out "$OUT/keys/dev.pub.pem" 2>/dev/null
 
 # ------------------------------------------------------------- root trees
-copy_with_libs() { # root, binary...
-	local root=$1 f lib
-	shift
-	for f in "$@"; do
-		install -D -m 0755 "$f" "$root/usr/bin/$(basename "$f")"
-		for lib in $(ldd "$f" | grep -o '/[^ ]*' | sort -u); do
-			[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
-		done
-	done
-}
-
-# module closure from modules.dep, dependencies first
-mod_path() { sed -n "s|^\(.*/$1\.ko\):.*|\1|p" "$MODDIR/modules.dep"; }
-mod_deps() { sed -n "s|^.*/$1\.ko: *||p" "$MODDIR/modules.dep" | tr ' ' '\n' | sed -n 's|.*/\(.*\)\.ko$|\1|p'; }
-declare -A loaded=()
-load_order=()
-add_module() { # name
-	local d
-	[ -n "${loaded[$1]:-}" ] && return
-	for d in $(mod_deps "$1" | tac); do add_module "$d"; done
-	loaded[$1]=1
-	load_order+=("$1")
-}
-
 step ROOT "busybox, slotflip, fw_printenv, modules ($KVER)"
 R=$W/root
 mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,opt/webkit,lib/modules,var}
@@ -184,50 +162,5 @@ bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4
 	--image "$OUT/webkit-26.3b.erofs"
 
 # ------------------------------------------------------------------- disk
-step DISK disk.img
-{
-	grep -v '^#' "$BOARD/gpt.sfdisk"
-	echo "size=64MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=payload"
-	echo "size=1MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=testctl"
-} >"$W/gpt.sfdisk"
-rm -f "$OUT/disk.img"
-truncate -s 160M "$OUT/disk.img"
-sfdisk -q "$OUT/disk.img" <"$W/gpt.sfdisk"
-part_offset() { # number -> byte offset
-	sfdisk -J "$OUT/disk.img" | python3 -c "import json,sys
-t=json.load(sys.stdin)['partitiontable']
-print([p['start'] for p in t['partitions'] if p['node'].endswith('img$1')][0] * t.get('sectorsize', 512))"
-}
-put() { # partition number, file
-	dd if="$2" of="$OUT/disk.img" bs=1M oflag=seek_bytes seek="$(part_offset "$1")" conv=notrunc,sparse status=none
-}
-"$TOP/scripts/qemu-bootscr" --system "$BOARD/system.dts" --env-config "$BOARD/fw_env.config" \
-	--disk "$OUT/disk.img" --bootargs "$BOOTARGS" -o "$OUT/boot.cmd" --scr "$OUT/boot.scr"
-step SCR boot.scr
-rm -f "$W/boot.vfat"
-mkfs.vfat -n BOOT -C "$W/boot.vfat" 8192 >/dev/null
-mcopy -i "$W/boot.vfat" "$OUT/boot.scr" ::/boot.scr
-put 1 "$W/boot.vfat"
-put 3 "$OUT/rootfs-1.0.ext4"
-put 5 "$OUT/webkit-26.3.erofs"
-
-ENV1=$(part_offset 2)
-{
-	for n in 1 2 3 4 5 6 7 8; do echo "P${n}_OFFSET=$(part_offset $n)"; done
-	echo "ENV1_OFFSET=$ENV1"
-	echo "ENV2_OFFSET=$((ENV1 + 0x4000))"
-	echo "ENV_SIZE=0x4000"
-	echo "PAYLOAD_PART=7"
-	echo "TESTCTL_PART=8"
-} >"$OUT/layout.env"
-
-# factory state, made by the same code the device runs: a host copy of the
-# system description whose env configuration names the image file
-mkdir -p "$W/host/keys"
-cp "$R/etc/slotflip/system.dtb" "$W/host/system.dtb"
-printf '%s 0x%x 0x4000\n%s 0x%x 0x4000\n' "$OUT/disk.img" "$ENV1" "$OUT/disk.img" $((ENV1 + 0x4000)) \
-	>"$W/host/fw_env.config"
-"$HOST" --config "$W/host/system.dtb" init --factory rootfs=1.0:1 --factory webkit=26.3:3 >/dev/null
-step ENV "factory: rootfs 1.0, webkit 26.3 in slot a"
-cp "$W/host/fw_env.config" "$OUT/fw_env.host.config"
+make_disk "$OUT" "$OUT/rootfs-1.0.ext4" "$R/etc/slotflip/system.dtb" 32 "$BOOTARGS"
 fw_printenv -c "$OUT/fw_env.host.config" | sed 's/^/           /'

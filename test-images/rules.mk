@@ -8,8 +8,9 @@
 #                     the same VM, QEMU_BENCH_RUNS runs each, medians
 #
 # Everything goes to $(O)/qemu: the device build (qemu-x86_64_defconfig), the
-# images test-images/build.sh makes from it, and run/<scenario>/ (disk copy,
-# console log). The host build $(O)/slotflip makes the bundles and the factory
+# images test-images/build.sh makes from it, the Debian systemd image
+# test-images/systemd/build.sh makes next to them (systemd/; its Debian root is
+# cached there), and run/<scenario>/ (disk copy, console log). The host build $(O)/slotflip makes the bundles and the factory
 # environment.
 # Variables: QEMU_JOBS (scenarios run in parallel, default 2), QEMU_BENCH_RUNS
 # (default 5).
@@ -25,6 +26,10 @@ qemu-images:
 	$(Q)$(MAKE) --no-print-directory O=$(O) all
 	$(Q)$(MAKE) --no-print-directory O=$(QEMU_OUT) DEFCONFIG=qemu-x86_64_defconfig all
 	$(Q)test-images/build.sh $(QEMU_OUT) $(QEMU_OUT)/slotflip $(O)/slotflip
+	$(Q)rm -rf $(QEMU_OUT)/systemd/stage
+	$(Q)$(MAKE) --no-print-directory O=$(QEMU_OUT) DESTDIR=$(abspath $(QEMU_OUT))/systemd/stage PREFIX=/usr \
+		install >/dev/null
+	$(Q)HOST=$(O)/slotflip test-images/systemd/build.sh $(QEMU_OUT) $(QEMU_OUT)/systemd/stage
 
 qemu-test: qemu-images
 	$(Q)test-images/scenarios.py --out $(QEMU_OUT) --jobs $(QEMU_JOBS)

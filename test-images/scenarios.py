@@ -142,6 +142,31 @@ SCENARIOS = [
          env=env(webkit_bad='b', webkit_bad_why='removed', webkit_b_ver='26.3 (a)', webkit_b_sv='4')),
 ]
 
+SYSTEMD_UNIT = r'SF-TEST: unit %s ActiveState=%s ExecMainStatus=%d Result=%s'
+SCENARIOS.insert(0,  # the longest first: it overlaps the others
+    dict(name='k', ctl='k-systemd-window.sh', image='systemd', clock='01:45:00',
+         title='systemd: boot-check before the service; the window timer activates, then rolls back',
+         bundles=['webkit-26.3a.fit', 'webkit-26.3b.fit'], timeout=420,
+         expect=[r'SF: rootfs systemd up, slot a', r'slotflip\[\d+\]: nothing pending', r'SF: webkit 26\.3 started',
+                 r'SF-TEST: Startup finished in', r'SF-TEST: the boot-check ended before webkit started',
+                 SYSTEMD_UNIT % ('slotflip-boot-check.service', 'active', 0, 'success'), SERVING % r'26\.3',
+                 r'SF-TEST: policy: automatic updates: on', r'install webkit-26.3a.fit exit 0',
+                 r'outside the window 02:00-03:00 \(now 01:59\): nothing activated', r'SF-TEST: activate --due exit 0',
+                 r'slotflip-window.service', r'SF: webkit stopped', r'SF: webkit 26.3 \(a\) started',
+                 r'SF-TEST: sf_webkit_active=b after', r"SF-TEST: window: webkit selftest: health 'ok'",
+                 r'SF-TEST: window: committed 1 component',
+                 SYSTEMD_UNIT % ('slotflip-window.service', 'inactive', 0, 'success'), SERVING % r'26\.3 \(a\)',
+                 r'install webkit-26.3b.fit exit 0', r'SF: webkit stopped', r'SF: webkit 26.3 \(a\) started',
+                 r'SF-TEST: sf_webkit_bad=a after', r"SF-TEST: window: webkit selftest: health 'broken'",
+                 r'SF-TEST: window: fell back 1 component',
+                 SYSTEMD_UNIT % ('slotflip-window.service', 'failed', 6, 'exit-code'),
+                 r'SF-TEST: failed: .*slotflip-window.service', SERVING % r'26\.3 \(a\)', r'SF-TEST: done'],
+         forbid=[r'ORDER WRONG', r'\[FAILED\] Failed to start slotflip-b'],
+         once=[r'U-Boot 20\d\d', r'SF: rootfs .* up'],
+         env=dict(env(webkit_active='b', webkit_a_ver='26.3 (b)', webkit_a_sv='4', webkit_b_ver='26.3 (a)',
+                      webkit_b_sv='4', webkit_bad='a', webkit_bad_why='failed'),
+                  sf_auto='on', sf_window='02:00-03:00')))
+
 DEMO_LINES = re.compile(r'slotflip|SF[:-]|Kernel panic|softdog|### |webkit|committed|fell back|removed|'
                         r'nothing pending|^(rootfs|webkit|board)\b|^\s+slot |^U-Boot 20')
 
@@ -171,11 +196,18 @@ def read_env(cfg):
     return vals, r.returncode
 
 
-def qemu_cmd(out, img):
+def qemu_cmd(out, img, clock=None):
+    """QEMU for the disk image @img; @clock 'HH:MM:SS' starts the guest's RTC at that time today (UTC)."""
+    rtc = ['-rtc', 'base=%sT%s' % (time.strftime('%Y-%m-%d', time.gmtime()), clock)] if clock else []
     return ['qemu-system-x86_64', '-accel', 'tcg', '-machine', 'pc', '-m', '512', '-smp', '1',
             '-display', 'none', '-vga', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none',
             '-bios', os.path.join(out, 'u-boot.rom'),
-            '-drive', 'file=%s,format=raw,if=virtio' % img]
+            '-drive', 'file=%s,format=raw,if=virtio' % img] + rtc
+
+
+def image_dir(out, s):
+    """The folder of the scenario's disk: OUT, or OUT/systemd for the systemd image."""
+    return os.path.join(out, s['image']) if s.get('image') else out
 
 
 def prepare(out, lay, s):
@@ -183,7 +215,7 @@ def prepare(out, lay, s):
     shutil.rmtree(run, ignore_errors=True)
     os.makedirs(run)
     img = os.path.join(run, 'disk.img')
-    subprocess.run(['cp', '--sparse=always', os.path.join(out, 'disk.img'), img], check=True)
+    subprocess.run(['cp', '--sparse=always', os.path.join(image_dir(out, s), 'disk.img'), img], check=True)
     tar = os.path.join(run, 'payload.tar')
     subprocess.run(['tar', '-cf', tar, '-C', os.path.join(out, 'bundles')] + s['bundles'], check=True)
     with open(tar, 'rb') as f:
@@ -229,6 +261,7 @@ def check_markers(lines, s):
 
 
 def run_one(out, lay, s, demo):
+    lay = layout(image_dir(out, s))
     run, img, cfg = prepare(out, lay, s)
     log = os.path.join(run, 'console.log')
     args = ['python3', os.path.join(HERE, 'qemu-console.py'), '--log', log, '--timeout', str(s['timeout']),
@@ -240,14 +273,14 @@ def run_one(out, lay, s, demo):
     t0 = time.monotonic()
     if demo:
         print('\n=== scenario %s: %s' % (s['name'], s['title']), flush=True)
-        p = subprocess.Popen(args + ['--'] + qemu_cmd(out, img), stdout=subprocess.PIPE, text=True)
+        p = subprocess.Popen(args + ['--'] + qemu_cmd(out, img, s.get('clock')), stdout=subprocess.PIPE, text=True)
         for line in p.stdout:
             text = line.split('] ', 1)[-1]
             if DEMO_LINES.search(text) and 'Info: input data size' not in text:
                 print(line.rstrip(), flush=True)
         rc = p.wait()
     else:
-        rc = subprocess.run(args + ['--'] + qemu_cmd(out, img), stdout=subprocess.DEVNULL).returncode
+        rc = subprocess.run(args + ['--'] + qemu_cmd(out, img, s.get('clock')), stdout=subprocess.DEVNULL).returncode
     took = time.monotonic() - t0
     with open(log, errors='replace') as f:
         lines = f.read().splitlines()
@@ -263,7 +296,7 @@ def run_one(out, lay, s, demo):
         if k.startswith('sf_'):
             bad.append('env %s = %r is unexpected' % (k, got[k]))
     if s.get('env_unchanged'):
-        before, _ = read_env(os.path.join(out, 'fw_env.host.config'))
+        before, _ = read_env(os.path.join(image_dir(out, s), 'fw_env.host.config'))
         if before != got:
             bad.append('env changed: %s -> %s' % (before, got))
     boots = sum(1 for line in lines if re.search(r'SF: rootfs .* up', line))

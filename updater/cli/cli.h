@@ -15,6 +15,7 @@
 #include "core/core.h"
 #include "io/env.h"
 #include "io/sysconf.h"
+#include "plan/policy.h"
 
 /**
  * struct cli - what a device command works with
@@ -60,6 +61,32 @@ int cmd_activate(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_commit(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_remove(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_policy(struct cli *c, int argc, char **argv, struct sf_err *err);
+
+/**
+ * cli_clock_minute() - the local time as a minute of the day; $SLOTFLIP_NOW
+ * ("HH:MM") stands in for the clock (tests, and trying a window out)
+ * Return: 0, or -SF_EUSAGE when SLOTFLIP_NOW is set but not HH:MM.
+ */
+int cli_clock_minute(int *minute, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * cli_auto_allowed() - may `install --auto` proceed? (cli_setup() done, lock held)
+ * @p: out: the stored policy
+ * Return: 0; -SF_EPOLICY (reason automatic-off) while automatic updates are
+ * off; -SF_ECONFIG, -SF_EIO as sf_load() and policy_from_env().
+ */
+int cli_auto_allowed(struct cli *c, struct policy *p, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * cli_due() - the policy part of `activate --due` (cli_setup() done, lock held):
+ * decide with policy_due() at the current minute, say what is (not) done, and
+ * for POLICY_DUE_REBOOT run the system description's reboot command
+ * @what: out: the decision; the caller does the soft restart of POLICY_DUE_SOFT
+ * Return: 0; -SF_EFAIL when the reboot command fails; -SF_EUSAGE, -SF_ECONFIG,
+ * -SF_EIO as cli_clock_minute(), sf_load() and policy_from_env().
+ */
+int cli_due(struct cli *c, enum policy_due *what, struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * json_str() - write @s as a JSON string (quoted, escaped) to @f

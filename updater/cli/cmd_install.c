@@ -97,10 +97,13 @@ int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	static const struct option opts[] = { { "progress", optional_argument, NULL, 'p' },
 					      { "allow-removed", no_argument, NULL, 'r' },
+					      { "auto", no_argument, NULL, 'a' },
 					      { NULL, 0, NULL, 0 } };
 	struct progress pr = { .mode = PROGRESS_NONE };
 	struct sf_install_opts io = { .allow_removed = false };
 	struct sf_installed *b;
+	struct policy pol = { .automatic = false };
+	bool auto_ = false;
 	struct src src;
 	int opt, ret;
 
@@ -109,8 +112,13 @@ int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 			io.allow_removed = true;
 			continue;
 		}
+		if (opt == 'a') {
+			auto_ = true;
+			continue;
+		}
 		if (opt != 'p')
-			return cli_usage(err, "usage: slotflip install [--progress[=json]] [--allow-removed] BUNDLE|-");
+			return cli_usage(err,
+					 "usage: slotflip install [--progress[=json]] [--auto] [--allow-removed] BUNDLE|-");
 		if (!optarg)
 			pr.mode = PROGRESS_BAR;
 		else if (!strcmp(optarg, "json"))
@@ -119,8 +127,11 @@ int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 			return cli_usage(err, "--progress takes no value or 'json', not '%s'", optarg);
 	}
 	if (argc - optind != 1)
-		return cli_usage(err, "usage: slotflip install [--progress[=json]] BUNDLE|-");
+		return cli_usage(err, "usage: slotflip install [--progress[=json]] [--auto] BUNDLE|-");
 	ret = cli_setup(c, CLI_NEEDS_LOCK | CLI_NEEDS_KEYS, err);
+	/* a background install asks the policy first, under the same lock: refused, nothing is read or written */
+	if (!ret && auto_)
+		ret = cli_auto_allowed(c, &pol, err);
 	if (ret)
 		return ret;
 	pr.tty = isatty(STDERR_FILENO);
@@ -144,7 +155,9 @@ int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err)
 
 		printf("installed %s %s into slot %s, armed with %u tries; %s\n", img->component, img->version,
 		       slot_name(b->slot[k]), c->sys.max_tries,
-		       c->sys.c[i].reboot ? "a reboot tries it" : "'slotflip activate' tries it");
+		       auto_ ? "staged: 'slotflip activate --due' tries it inside the window"
+		       : c->sys.c[i].reboot ? "a reboot tries it"
+					    : "'slotflip activate' tries it");
 	}
 out:
 	free(b);

@@ -208,12 +208,24 @@ int cmd_boot_check(struct cli *c, int argc, char **argv, struct sf_err *err)
 
 int cmd_activate(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
+	bool due = argc > 1 && !strcmp(argv[1], "--due");
+	enum policy_due what;
 	struct bc_report rep;
 	char *cmdline;
 	int ret;
 
+	/* --due (the window timer's command): the policy decides; a soft restart of every staged soft component */
+	if (due && argc > 2)
+		return cli_usage(err, "usage: slotflip activate --due (takes no component names)");
+	argc -= due; /* names_only() sees "--due" as the command name */
+	argv += due;
 	ret = names_only(argc, argv, err);
 	ret = ret ?: cli_setup(c, CLI_NEEDS_LOCK, err);
+	if (!ret && due) {
+		ret = cli_due(c, &what, err);
+		if (!ret && what != POLICY_DUE_SOFT)
+			return 0;
+	}
 	if (ret)
 		return ret;
 	cmdline = read_cmdline();

@@ -11,12 +11,17 @@ static const char usage_text[] =
 	"\n"
 	"device commands:\n"
 	"  init [--factory C=VER:SV ...]          initialise a factory-fresh environment\n"
-	"  install [--progress[=json]] BUNDLE|-   verify a bundle, write the inactive slot(s), arm\n"
+	"  install [--progress[=json]] [--auto] BUNDLE|-\n"
+	"                                         verify a bundle, write the inactive slot(s), arm;\n"
+	"                                         --auto: a background install, as the policy allows\n"
 	"  status [--json]                        slots, versions, trials and floors\n"
 	"  boot-check [COMPONENT...]              early-boot check: commit or fall back\n"
 	"  activate [COMPONENT...]                soft restart into the armed trial(s)\n"
+	"  activate --due                         what is staged, if the policy's window is open now\n"
 	"  commit [COMPONENT...]                  commit armed trial(s) without checks\n"
 	"  remove COMPONENT                       go back to the previous slot\n"
+	"  policy [--json]                        the install policy\n"
+	"  policy set automatic=on|off window=HH:MM-HH:MM|none   store it\n"
 	"host commands:\n"
 	"  bundle create|verify|info ...          make and check bundles ('slotflip bundle' for help)\n"
 	"  --version                              version and SHA-256 engine\n"
@@ -44,7 +49,7 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init },		  { "install", cmd_install },	{ "status", cmd_status },
 	{ "boot-check", cmd_boot_check }, { "activate", cmd_activate }, { "commit", cmd_commit },
-	{ "remove", cmd_remove },	  { "bundle", cmd_bundle },
+	{ "remove", cmd_remove },	  { "bundle", cmd_bundle },	{ "policy", cmd_policy },
 };
 
 int main(int argc, char **argv)

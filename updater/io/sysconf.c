@@ -273,6 +273,10 @@ int sysconf_load(struct sysconf *sc, const char *path, struct sf_err *err)
 	ret = ret ?: get_u32(&c, 0, "slotflip,max-tries", &sc->max_tries, CONFIG_DEFAULT_MAX_TRIES, 1, 9);
 	ret = ret ?: get_u32(&c, 0, "slotflip,health-timeout-ms", &sc->health_timeout_ms,
 			     CONFIG_HEALTH_DEFAULT_TIMEOUT_MS, 1, 3600000);
+	ret = ret ?: copy_str(&c, 0, "slotflip,reboot-command", sc->reboot_cmd, sizeof(sc->reboot_cmd), false,
+			      false);
+	if (!ret && !sc->reboot_cmd[0])
+		strcpy(sc->reboot_cmd, SYSCONF_DEFAULT_REBOOT);
 	ret = ret ?: load_components(&c, sc);
 out:
 	free(blob);

@@ -17,6 +17,7 @@
 #define SYSCONF_PATH_MAX 256
 #define SYSCONF_CMD_MAX 256
 #define SYSCONF_MAX_SIZE 65536 /* largest system.dtb read (64 KiB) */
+#define SYSCONF_DEFAULT_REBOOT "systemctl reboot"
 
 /**
  * struct sysconf_comp - one component
@@ -52,6 +53,9 @@ struct sysconf_comp {
  * @health_dir:        `slotflip,health-dir`, resolved ("" when unset)
  * @max_tries:         `slotflip,max-tries` (1..9), default CONFIG_DEFAULT_MAX_TRIES
  * @health_timeout_ms: `slotflip,health-timeout-ms`, default CONFIG_HEALTH_DEFAULT_TIMEOUT_MS
+ * @reboot_cmd:        `slotflip,reboot-command`, run through /bin/sh -c when
+ *                     `activate --due` activates a reboot component; default
+ *                     SYSCONF_DEFAULT_REBOOT
  * @n:                 components in @c, in node order
  * @names:             pointers to each component's name, for state_from_env()
  */
@@ -64,6 +68,7 @@ struct sysconf {
 	char health_dir[SYSCONF_PATH_MAX];
 	unsigned int max_tries;
 	unsigned int health_timeout_ms;
+	char reboot_cmd[SYSCONF_CMD_MAX];
 	unsigned int n;
 	struct sysconf_comp c[CONFIG_MAX_COMPONENTS];
 	const char *names[CONFIG_MAX_COMPONENTS];

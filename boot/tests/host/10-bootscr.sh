@@ -266,6 +266,20 @@ check "$c: both copies hold the same data" \
 	[ "$(echo "$after" | sed 's/.*sha=\([0-9a-f]*\) |.*/\1/')" = "$(echo "$after" | sed 's/.*sha=//')" ]
 check "$c: non-current copy 2 written first" eval '[ "$(write_order)" = 21 ]' 
 
+# the device-wide install policy (docs/environment.md) is slotflip's too: it
+# must survive U-Boot's write
+c=policy-kept
+vars "$W/$c.vars" sf_auto=on sf_window=22:00-04:00
+if grep -q 'sf_window' "$TOP/boot/boot.cmd"; then
+	setup $c 1 1 "$W/$c.vars" 0 0 -
+	boot
+	vars "$W/$c.want" sf_rootfs_tries=2 -vendor_serial sf_auto=on sf_window=22:00-04:00
+	check "$c: sf_auto and sf_window kept by U-Boot's write" \
+		[ "$(printenv_sorted)" = "$(LC_ALL=C sort "$W/$c.want")" ]
+else
+	ok "$c # SKIP boot/boot.cmd does not keep sf_auto and sf_window yet"
+fi
+
 c=spend-wrap
 vars "$W/$c.vars"
 setup $c 255 1 "$W/$c.vars" 0 1 "$W/$c.vars"
