@@ -41,7 +41,7 @@ CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 SF_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -Iboot -MMD -MP
+	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -I. -MMD -MP
 SF_VERSION := $(shell cat VERSION)
 SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto -lpthread
 ifeq ($(SAN),1)
@@ -65,6 +65,7 @@ include boot/systemd/rules.mk
 include fuzz/Makefile.inc
 
 lib-objs := $(addprefix $(O)/,$(lib-y))
+boot-objs := $(addprefix $(O)/,$(boot-y))
 cli-objs := $(addprefix $(O)/,$(cli-y))
 test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
@@ -120,11 +121,15 @@ $(O)/updater/cli/main.o: VERSION
 $(O)/libslotflip.a: $(lib-objs)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
-$(O)/slotflip: $(cli-objs) $(O)/libslotflip.a
+# the early-boot check: its own archive, over the library
+$(O)/libslotflip-boot.a: $(boot-objs)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(O)/slotflip: $(cli-objs) $(O)/libslotflip-boot.a $(O)/libslotflip.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(SF_LDLIBS)
 
-$(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip.a
+$(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip-boot.a $(O)/libslotflip.a
 	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(SF_LDLIBS)
 
 # the command's own logic is tested apart from main()
@@ -173,9 +178,9 @@ help:
 	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
-	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/asan $(O)/tests
+	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/libslotflip-boot.a $(O)/asan $(O)/tests
 
 distclean:
 	rm -rf $(O)
 
--include $(lib-objs:.o=.d) $(cli-objs:.o=.d) $(test-bins:=.d) $(test-support:.o=.d) $(O)/scripts/bench/onepass.d
+-include $(lib-objs:.o=.d) $(boot-objs:.o=.d) $(cli-objs:.o=.d) $(test-bins:=.d) $(test-support:.o=.d) $(O)/scripts/bench/onepass.d

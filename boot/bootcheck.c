@@ -509,47 +509,39 @@ out:
 	return ret;
 }
 
-int bootcheck_remove(const struct sf_ctx *ctx, const char *name, const struct bc_hooks *hooks, struct sf_err *err)
-{
-	int i = sysconf_find(ctx->sys, name);
-	const struct sysconf_comp *sc;
-	struct sf_session *s;
-	struct sf_err serr;
-	int active, ret, sret;
+struct remove_restart {
+	const struct sf_ctx *ctx;
+	const struct bc_hooks *hooks;
+};
 
-	if (i < 0)
-		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
-	sc = &ctx->sys->c[i];
-	if (!sc->mount_point[0] || sc->reboot)
-		return sf_remove(ctx, name, NULL, err);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
-	ret = sf_load(ctx, s, err);
-	if (!ret && s->st.c[i].broken) {
-		*err = s->st.c[i].why;
-		ret = -err->cat;
-	}
-	/* an armed trial never ran: dropping it needs no restart */
-	if (ret || s->st.c[i].trial != SLOT_NONE) {
-		free(s);
-		return ret ?: sf_remove(ctx, name, NULL, err);
-	}
-	/* a refused removal must not stop the service it leaves running */
-	ret = state_remove(&s->st.c[i], err);
-	free(s);
-	if (ret)
-		return ret;
-	ret = run_cmd(hooks, sc->stop_cmd, err);
-	if (ret)
-		return ret;
-	ret = sf_remove(ctx, name, &active, err);
-	if (!ret)
-		ret = use_slot(hooks, sc, active, err);
-	sret = run_cmd(hooks, sc->start_cmd, &serr);
+static int remove_stop(void *priv, unsigned int comp, struct sf_err *err)
+{
+	const struct remove_restart *rr = priv;
+
+	return run_cmd(rr->hooks, rr->ctx->sys->c[comp].stop_cmd, err);
+}
+
+/* Mount the slot now active, then start the service (whatever the mount did). */
+static int remove_start(void *priv, unsigned int comp, int slot, struct sf_err *err)
+{
+	const struct remove_restart *rr = priv;
+	const struct sysconf_comp *sc = &rr->ctx->sys->c[comp];
+	struct sf_err serr;
+	int ret, sret;
+
+	ret = use_slot(rr->hooks, sc, slot, err);
+	sret = run_cmd(rr->hooks, sc->start_cmd, &serr);
 	if (sret && !ret) {
 		*err = serr;
 		ret = sret;
 	}
 	return ret;
+}
+
+int bootcheck_remove(const struct sf_ctx *ctx, const char *name, const struct bc_hooks *hooks, struct sf_err *err)
+{
+	struct remove_restart rr = { .ctx = ctx, .hooks = hooks };
+	const struct sf_restart restart = { .stop = remove_stop, .start = remove_start, .priv = &rr };
+
+	return sf_remove(ctx, name, &restart, NULL, err);
 }

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 #include "support/fake_env.h"
 #include "tap.h"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What every command shares: setting up the context, usage errors, JSON strings. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,41 @@ int cli_usage(struct sf_err *err, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -SF_EUSAGE;
+}
+
+int cli_bad_option(const char *name, char **argv, struct sf_err *err)
+{
+	const char *bad = optind > 0 ? argv[optind - 1] : "?";
+
+	return cli_usage(err, "%s: unknown option or missing value '%s'; %s", name, bad, cli_command_usage(name));
+}
+
+void cli_say(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+char *cli_read_cmdline(void)
+{
+	const char *path = getenv("SLOTFLIP_CMDLINE");
+	char *buf = calloc(1, 4096);
+	FILE *f;
+
+	if (!buf)
+		return NULL;
+	f = fopen(path ? path : "/proc/cmdline", "re");
+	if (f) {
+		if (!fgets(buf, 4096, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return buf;
 }
 
 int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
@@ -50,6 +86,7 @@ int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
 	c->ctx.slot = &slot_file_ops;
 	c->ctx.keys = c->keys;
 	c->ctx.hash_engine = SHA256_ENGINE_AUTO;
+	c->ctx.stop = c->stop;
 	return 0;
 }
 
@@ -61,18 +98,3 @@ void cli_teardown(struct cli *c)
 		close(c->lock);
 }
 
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli — the slotflip command. Each cmd_*() parses its own arguments, does its
- * work through the library and returns 0 or -SF_* with @err set; main() prints
- * err->msg as one line on standard error and exits with the category
- * (docs/exit-codes.md).
+ * work through the library and returns 0 or -SF_* with @err set. A command
+ * says what it did twice: as text for people (cli_say(), printed unless
+ * --json) and as members of the JSON result (c->out, always written). main()
+ * then prints, without --json, err->msg as one line on standard error; with
+ * --json, exactly one object on standard output: {"ok", "exit", "reason",
+ * "message"} and the command's members (docs/agent.md). The exit code is the
+ * category (docs/exit-codes.md).
  */
 #ifndef SF_CLI_H
 #define SF_CLI_H
@@ -14,6 +18,7 @@
 #include "common/sf_err.h"
 #include "core/core.h"
 #include "io/env.h"
+#include "cli/json.h"
 #include "io/sysconf.h"
 #include "plan/policy.h"
 
@@ -25,6 +30,11 @@
  * @keys:   the keyring (install only)
  * @ctx:    the library context over the real back-ends
  * @lock:   the lock descriptor, -1 when not held
+ * @json:   --json: the result is one JSON object on standard output
+ * @out:    the command's members of that object
+ * @events: where JSON lines go with --json (progress): standard error, or
+ *          --progress-fd
+ * @stop:   set by SIGINT, SIGTERM and SIGHUP (the library's stop flag)
  */
 struct cli {
 	const char *config;
@@ -33,7 +43,14 @@ struct cli {
 	struct keyring *keys;
 	struct sf_ctx ctx;
 	int lock;
+	bool json;
+	struct json out;
+	FILE *events;
+	const volatile sig_atomic_t *stop;
 };
+
+/** cli_say() - text for people: printed on standard output unless --json */
+void cli_say(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 enum cli_needs {
 	CLI_NEEDS_KEYS = 1, /* load the keyring */
@@ -53,6 +70,49 @@ void cli_teardown(struct cli *c);
 /** cli_usage() - record a usage error; returns -SF_EUSAGE */
 int cli_usage(struct sf_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3), warn_unused_result));
 
+/**
+ * struct cli_command - a command of slotflip
+ * @name:  what the user types
+ * @fn:    what runs it
+ * @usage: its usage, one line
+ * @help:  what it does and its options
+ */
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv, struct sf_err *err);
+	const char *usage;
+	const char *help;
+};
+
+extern const struct cli_command cli_commands[];
+extern const unsigned int cli_n_commands;
+
+/** cli_find_command() - the command called @name, NULL when there is none */
+const struct cli_command *cli_find_command(const char *name);
+
+/** cli_print_help() - full help of @cmd on @f; the general help when @cmd is NULL */
+void cli_print_help(FILE *f, const struct cli_command *cmd);
+
+/**
+ * cli_command_usage() - the usage line of command @name, for a usage error
+ * Return: a static string; the general usage for an unknown name.
+ */
+const char *cli_command_usage(const char *name);
+
+/**
+ * cli_bad_option() - a usage error for an option @name does not take:
+ * "unknown option '--x'; usage: slotflip status [--json]"
+ * @argv: the command's arguments, with optind just past the bad one
+ */
+int cli_bad_option(const char *name, char **argv, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * cli_read_cmdline() - the kernel command line, for "slotflip.<c>=<slot>"
+ * ($SLOTFLIP_CMDLINE names another file, for tests)
+ * Return: a string to free(); "" when it cannot be read; NULL without memory.
+ */
+char *cli_read_cmdline(void);
+
 int cmd_init(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_install(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_status(struct cli *c, int argc, char **argv, struct sf_err *err);
@@ -62,6 +122,7 @@ int cmd_commit(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_remove(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err);
 int cmd_policy(struct cli *c, int argc, char **argv, struct sf_err *err);
+int cmd_repair(struct cli *c, int argc, char **argv, struct sf_err *err);
 
 /**
  * cli_clock_minute() - the local time as a minute of the day; $SLOTFLIP_NOW
@@ -89,11 +150,6 @@ int cli_auto_allowed(struct cli *c, struct policy *p, struct sf_err *err) __attr
 int cli_due(struct cli *c, enum policy_due *what, struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
- * json_str() - write @s as a JSON string (quoted, escaped) to @f
- */
-void json_str(FILE *f, const char *s);
-
-/**
  * cli_parse_factory() - parse `--factory COMPONENT=VERSION:SV` (a baseline)
  * Return: 0, or -SF_EUSAGE naming the argument.
  */
@@ -116,11 +172,12 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 	__attribute__((warn_unused_result));
 
 /**
- * cli_progress_line() - one line of the progress bar:
- * "[#########        ]  45%    312.4 MiB/s  ETA 0:03  write    webkit"
+ * cli_progress_line() - one component's progress bar:
+ * "webkit           [#########        ]  45%    312.4 MiB/s  ETA 0:03"
+ * (the rate and time left only once half a second passed and bytes moved)
  * @out, @size: where to write it
  * @p:          the progress report
- * @seconds:    time since the phase began (for the rate and the ETA)
+ * @seconds:    time since the component's write began
  */
 void cli_progress_line(char *out, size_t size, const struct sf_progress *p, double seconds);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 #include "cli/cli.h"
 #include "plan/policy.h"
 
@@ -51,33 +51,27 @@ static bool armed(const struct cli *c, const struct sys_state *st, bool reboot)
 	return false;
 }
 
-static void show(const struct cli *c, const struct sys_state *st, const struct policy *p, int now, bool json)
+static void show(struct cli *c, const struct sys_state *st, const struct policy *p, int now)
 {
-	char w[POLICY_WINDOW_LEN + 1];
+	char w[POLICY_WINDOW_LEN + 1], hhmm[8];
 	enum policy_due due = policy_due(p, now, armed(c, st, false), armed(c, st, true));
 
 	policy_format_window(p, w);
-	if (json) {
-		printf("{\"ok\": true, \"exit\": 0, \"reason\": null, \"message\": null, \"automatic\": %s, \"window\": ",
-		       p->automatic ? "true" : "false");
-		if (w[0])
-			printf("\"%s\"", w);
-		else
-			printf("null");
-		printf(", \"now\": \"%02d:%02d\", \"in_window\": %s, \"due\": \"%s\", \"reboot_command\": ", now / 60,
-		       now % 60, policy_in_window(p, now) ? "true" : "false", policy_due_name(due));
-		json_str(stdout, c->sys.reboot_cmd);
-		printf("}\n");
-		return;
-	}
-	printf("automatic updates: %s\n", p->automatic ? "on" : "off");
+	snprintf(hhmm, sizeof(hhmm), "%02d:%02d", now / 60 % 24, now % 60);
+	json_kbool(&c->out, "automatic", p->automatic);
+	json_kstr(&c->out, "window", w[0] ? w : NULL);
+	json_kstr(&c->out, "now", hhmm);
+	json_kbool(&c->out, "in_window", policy_in_window(p, now));
+	json_kstr(&c->out, "due", policy_due_name(due));
+	json_kstr(&c->out, "reboot_command", c->sys.reboot_cmd);
+	cli_say(c, "automatic updates: %s\n", p->automatic ? "on" : "off");
 	if (w[0])
-		printf("window: %s local time (now %02d:%02d, %s)\n", w, now / 60, now % 60,
-		       policy_in_window(p, now) ? "inside" : "outside");
+		cli_say(c, "window: %s local time (now %s, %s)\n", w, hhmm,
+			policy_in_window(p, now) ? "inside" : "outside");
 	else
-		printf("window: none (any time)\n");
-	printf("activate --due now: %s\n", policy_due_name(due));
-	printf("reboot command: %s\n", c->sys.reboot_cmd);
+		cli_say(c, "window: none (any time)\n");
+	cli_say(c, "activate --due now: %s\n", policy_due_name(due));
+	cli_say(c, "reboot command: %s\n", c->sys.reboot_cmd);
 }
 
 /* Do the arguments of policy set give every setting? */
@@ -113,17 +107,14 @@ static int set(struct cli *c, struct sf_session *s, struct policy *p, int argc, 
 
 int cmd_policy(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct sf_session *s = NULL;
 	struct policy p;
-	bool json = false, setting;
-	int opt, ret, now;
+	bool setting;
+	int ret, now;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'j')
-			return cli_usage(err, POLICY_USAGE);
-		json = true;
-	}
+	if (getopt_long(argc, argv, "", opts, NULL) != -1)
+		return cli_bad_option("policy", argv, err);
 	setting = optind < argc && !strcmp(argv[optind], "set");
 	if ((optind < argc && !setting) || (setting && optind + 1 == argc))
 		return cli_usage(err, POLICY_USAGE);
@@ -138,7 +129,7 @@ int cmd_policy(struct cli *c, int argc, char **argv, struct sf_err *err)
 	if (!ret && setting)
 		ret = set(c, s, &p, argc - optind - 1, argv + optind + 1, err);
 	if (!ret)
-		show(c, &s->st, &p, now, json);
+		show(c, &s->st, &p, now);
 	free(s);
 	return ret;
 }
@@ -174,16 +165,16 @@ int cli_due(struct cli *c, enum policy_due *what, struct sf_err *err)
 		return ret;
 	switch (*what) {
 	case POLICY_DUE_OFF:
-		printf("automatic updates are off: nothing activated\n");
+		cli_say(c, "automatic updates are off: nothing activated\n");
 		break;
 	case POLICY_DUE_OUTSIDE:
-		printf("outside the window %s (now %02d:%02d): nothing activated\n", w, now / 60, now % 60);
+		cli_say(c, "outside the window %s (now %02d:%02d): nothing activated\n", w, now / 60, now % 60);
 		break;
 	case POLICY_DUE_NOTHING:
-		printf("nothing staged\n");
+		cli_say(c, "nothing staged\n");
 		break;
 	case POLICY_DUE_REBOOT:
-		printf("a reboot component is staged: rebooting ('%s')\n", c->sys.reboot_cmd);
+		cli_say(c, "a reboot component is staged: rebooting ('%s')\n", c->sys.reboot_cmd);
 		return bc_system_hooks.run(NULL, c->sys.reboot_cmd, err);
 	case POLICY_DUE_SOFT:
 		break;

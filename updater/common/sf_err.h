@@ -167,6 +167,12 @@ int sf_fail_errno(struct sf_err *err, int reason, int errnum, const char *fmt, .
 	__attribute__((format(printf, 4, 5), warn_unused_result));
 
 /**
+ * sf_errno_reason() - the reason of a failed system call: SF_R_PERMISSION for
+ * EACCES and EPERM (positive or negative), @io_reason for everything else
+ */
+int sf_errno_reason(int errnum, int io_reason);
+
+/**
  * sf_err_prefix() - put context in front of an already recorded message
  * @err: a failed error record
  * @fmt: the prefix; ": " is inserted between it and the old message
@@ -192,6 +198,9 @@ const char *sf_reason_name(int reason);
  * Return: an enum sf_errcat value; SF_EFAIL for values outside the enum.
  */
 int sf_reason_cat(int reason);
+
+/** sf_reason_meaning() - what a reason means, one line; NULL as sf_reason_name() */
+const char *sf_reason_meaning(int reason);
 
 /**
  * sf_reason_from_name() - the reason named @name (for records read back from

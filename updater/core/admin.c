@@ -110,7 +110,7 @@ static int commit_set(const struct sf_ctx *ctx, struct sys_state *st, unsigned i
 }
 
 int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
-	      struct sf_err *err)
+	      bool committed[], struct sf_err *err)
 {
 	int idx[CONFIG_MAX_COMPONENTS];
 	struct sf_session *s;
@@ -118,6 +118,8 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
 	unsigned int count, done = 0;
 	int ret;
 
+	if (committed)
+		memset(committed, 0, CONFIG_MAX_COMPONENTS * sizeof(*committed));
 	s = calloc(1, sizeof(*s));
 	st = malloc(sizeof(*st));
 	if (!s || !st) {
@@ -156,18 +158,23 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
 	}
 	if (!ret && done)
 		ret = sf_store(ctx, s, st, err);
+	for (unsigned int i = 0; !ret && committed && i < st->n; i++)
+		committed[i] = !st->c[i].broken && st->c[i].active != s->st.c[i].active;
 out:
 	free(st);
 	free(s);
 	return ret;
 }
 
-int sf_remove(const struct sf_ctx *ctx, const char *name, int *active, struct sf_err *err)
+int sf_remove(const struct sf_ctx *ctx, const char *name, const struct sf_restart *restart, int *active,
+	      struct sf_err *err)
 {
 	struct sf_session *s;
 	struct sys_state *st;
 	struct comp_state *c;
-	int i, ret;
+	bool switched = false;
+	struct sf_err serr;
+	int i, ret, sret;
 
 	i = sysconf_find(ctx->sys, name);
 	if (i < 0)
@@ -198,8 +205,21 @@ int sf_remove(const struct sf_ctx *ctx, const char *name, int *active, struct sf
 		ret = ret ?: plan_requires(st, NULL, err);
 		if (ret == -SF_EPOLICY && err->reason == SF_R_REQUIRES)
 			sf_err_prefix(err, "cannot remove the update of %s", name);
+		switched = !ret;
 	}
-	ret = ret ?: sf_store(ctx, s, st, err);
+	/* a refused removal stops nothing; an accepted one restarts around its store */
+	if (!ret && switched && restart)
+		ret = restart->stop(restart->priv, (unsigned int)i, err);
+	if (ret)
+		goto out;
+	ret = sf_store(ctx, s, st, err);
+	if (switched && restart) {
+		sret = restart->start(restart->priv, (unsigned int)i, s->st.c[i].active, &serr);
+		if (sret && !ret) {
+			*err = serr;
+			ret = sret;
+		}
+	}
 	if (!ret && active)
 		*active = st->c[i].active;
 out:

@@ -29,16 +29,28 @@
 #include "io/sysconf.h"
 #include "plan/state.h"
 
+/** What a progress report marks. */
+enum sf_progress_event {
+	SF_PROGRESS_START, /* a phase begins (for a component) */
+	SF_PROGRESS_STEP,  /* it advanced */
+	SF_PROGRESS_END,   /* it is done */
+};
+
 /**
  * struct sf_progress - one progress report of an install
- * @phase:     "verify" (header), "write" (image data: written, hashed, read back) or "arm"
- * @component: the component being written or read back, "" otherwise
- * @done:      bytes of this phase done
- * @total:     bytes of this phase in all
+ * @phase:     "verify" (the header), "write" (an image's data written and
+ *             hashed), "readback" (read back from the device, alongside the
+ *             write), "sync" (made durable), "arm" (store (2))
+ * @component: the component being written, read back or synced; NULL for
+ *             verify and arm
+ * @event:     enum sf_progress_event
+ * @done:      bytes of this phase done (of this component's image)
+ * @total:     bytes of this phase in all (0 when not known yet)
  */
 struct sf_progress {
 	const char *phase;
 	const char *component;
+	enum sf_progress_event event;
 	uint64_t done;
 	uint64_t total;
 };
@@ -209,11 +221,13 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_instal
 
 /**
  * sf_commit() - commit armed trials without health checks, in one store
- * @ctx:     the context
- * @names:   components; every armed set when @n is 0
- * @n:       count
- * @cmdline: the kernel command line ("slotflip.<c>=<slot>"), may be NULL
- * @err:     failure reason
+ * @ctx:       the context
+ * @names:     components; every armed set when @n is 0
+ * @n:         count
+ * @cmdline:   the kernel command line ("slotflip.<c>=<slot>"), may be NULL
+ * @committed: out, may be NULL: CONFIG_MAX_COMPONENTS entries, true for each
+ *             component committed (system-description order)
+ * @err:       failure reason
  *
  * A bundle is one transaction: naming one component commits its whole set.
  * Only a trial that ran is committed (state_ran(): a reboot component booted
@@ -223,29 +237,47 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_instal
  *
  * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT); -SF_EPOLICY when a named
  * component has nothing armed (SF_R_NOT_ARMED), a member of its set never
- * ran (SF_R_NOT_TRIED) or a requirement would break (SF_R_REQUIRES);
- * -SF_ECONFIG for a broken component; -SF_EIO.
+ * ran (SF_R_NOT_TRIED), its set is no longer whole (SF_R_POLICY) or a
+ * requirement would break (SF_R_REQUIRES); -SF_ECONFIG for a broken
+ * component; -SF_EIO.
  */
 int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int n, const char *cmdline,
-	      struct sf_err *err) __attribute__((warn_unused_result));
+	      bool committed[], struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * struct sf_restart - a soft restart around a removal's store, for a component
+ * whose active slot changes (boot/ provides it: stop-command, mount, start)
+ * @stop:  before the store; a failure stops the removal, nothing stored
+ * @start: after the store, with the slot that is active then (the old one
+ *         when the store failed); its failure is the removal's
+ * @priv:  their argument
+ */
+struct sf_restart {
+	int (*stop)(void *priv, unsigned int comp, struct sf_err *err);
+	int (*start)(void *priv, unsigned int comp, int slot, struct sf_err *err);
+	void *priv;
+};
 
 /**
  * sf_remove() - user removal of the update of @name (DESIGN §1), one store
- * @ctx:  the context
- * @name: the component
- * @active: out: the active slot after the removal; may be NULL
- * @err:  failure reason
+ * @ctx:     the context
+ * @name:    the component
+ * @restart: what to do around the store when the active slot changes; NULL
+ *           for nothing
+ * @active:  out: the active slot after the removal; may be NULL
+ * @err:     failure reason
  *
  * With a trial armed, the trial and the rest of its set are dropped (nothing
- * ran them). Otherwise the component returns to its other slot, when the
- * requirements of every component still hold then.
+ * ran them, no restart). Otherwise the component returns to its other slot,
+ * when the requirements of every component still hold then; a refused removal
+ * stops nothing.
  *
  * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT); -SF_EPOLICY when the other
  * slot cannot be returned to (SF_R_CANNOT_REMOVE, SF_R_REQUIRES); -SF_ECONFIG
- * for a broken component; -SF_EIO.
+ * for a broken component; -SF_EIO; what @restart returns.
  */
-int sf_remove(const struct sf_ctx *ctx, const char *name, int *active, struct sf_err *err)
-	__attribute__((warn_unused_result));
+int sf_remove(const struct sf_ctx *ctx, const char *name, const struct sf_restart *restart, int *active,
+	      struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * struct sf_repair - what an operator states about a broken component

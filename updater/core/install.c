@@ -32,17 +32,18 @@ struct install {
 	void *header;
 	struct sha256 *hash;
 	size_t chunk;
-	uint64_t total, done;
 	const char *cur_comp;
+	uint64_t cur_size;
 	const struct sha256_ops *hops;
 	void *wh[CONFIG_MAX_BUNDLE_IMAGES];
 	void *rh[CONFIG_MAX_BUNDLE_IMAGES];
 	char what[CONFIG_MAX_BUNDLE_IMAGES][SYSCONF_PATH_MAX + 64];
 };
 
-static void report(struct install *in, const char *phase, const char *comp, uint64_t done, uint64_t total)
+static void report(struct install *in, const char *phase, const char *comp, enum sf_progress_event ev, uint64_t done,
+		   uint64_t total)
 {
-	struct sf_progress p = { .phase = phase, .component = comp, .done = done, .total = total };
+	struct sf_progress p = { .phase = phase, .component = comp, .event = ev, .done = done, .total = total };
 
 	if (in->ctx->progress)
 		in->ctx->progress(in->ctx->progress_priv, &p);
@@ -53,11 +54,14 @@ static int read_header(struct install *in)
 	size_t size;
 	int ret;
 
+	report(in, "verify", NULL, SF_PROGRESS_START, 0, 0);
 	ret = bundle_read_header(in->src, &in->header, &size, in->err);
 	if (ret)
 		return ret;
-	report(in, "verify", "", 0, 0);
-	return fit_verify(in->header, size, in->src->size, in->ctx->keys, &in->bundle, in->err);
+	ret = fit_verify(in->header, size, in->src->size, in->ctx->keys, &in->bundle, in->err);
+	if (!ret)
+		report(in, "verify", NULL, SF_PROGRESS_END, size, size);
+	return ret;
 }
 
 static int measure_slots(struct install *in)
@@ -94,18 +98,18 @@ static void sort_by_offset(struct install *in)
 	in->plan = sorted;
 }
 
-static void on_write(void *priv, uint64_t done)
+static void on_write(void *priv, uint64_t written, uint64_t verified)
 {
 	struct install *in = priv;
 
-	report(in, "write", in->cur_comp, in->done + done, in->total);
+	report(in, "write", in->cur_comp, SF_PROGRESS_STEP, written, in->cur_size);
+	report(in, "readback", in->cur_comp, SF_PROGRESS_STEP, verified, in->cur_size);
 }
 
 /* A slot cannot be opened: permission or I/O. */
 static int open_failed(struct install *in, int ret, const char *how, const char *what)
 {
-	return sf_fail_errno(in->err, ret == -EACCES || ret == -EPERM ? SF_R_PERMISSION : SF_R_SLOT_IO, ret,
-			     "cannot open %s %s", what, how);
+	return sf_fail_errno(in->err, sf_errno_reason(ret, SF_R_SLOT_IO), ret, "cannot open %s %s", what, how);
 }
 
 /* Open every target slot for writing and for the read-back, before store (1). */
@@ -165,19 +169,28 @@ static int write_image(struct install *in, unsigned int k)
 	int ret;
 
 	in->cur_comp = in->ctx->sys->c[it->comp].name;
+	in->cur_size = img->data_size;
 	ret = src_skip_to(in->src, img->data_offset, in->err);
+	report(in, "write", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
+	report(in, "readback", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
 	ret = ret ?: stream_copy(&job, digest, in->err);
+	if (!ret) {
+		report(in, "write", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
+		report(in, "readback", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
+	}
 	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
 		ret = sf_fail(in->err, SF_R_HASH_MISMATCH,
 			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
 			      img->node, img->component, (unsigned long long)img->data_size,
 			      (unsigned long long)img->data_offset);
 	if (!ret) {
+		report(in, "sync", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
 		ret = job.ops->sync(job.wh);
 		if (ret)
 			ret = sf_fail_errno(in->err, SF_R_SLOT_IO, ret, "cannot sync %s", in->what[k]);
+		else
+			report(in, "sync", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
 	}
-	in->done += img->data_size;
 	return ret;
 }
 
@@ -234,8 +247,6 @@ static int run(struct install *in)
 	if (ret)
 		return ret;
 	sort_by_offset(in);
-	for (unsigned int k = 0; k < in->plan.n; k++)
-		in->total += in->bundle.image[in->plan.item[k].image].data_size;
 	ret = check_room(in);
 	ret = ret ?: open_targets(in);
 	if (ret)
@@ -262,10 +273,13 @@ static int run(struct install *in)
 		return ret;
 
 	/* store (2): the last write of an install */
-	report(in, "arm", "", in->total, in->total);
+	report(in, "arm", NULL, SF_PROGRESS_START, 0, in->plan.n);
 	next = in->sess.st;
 	plan_apply_arm(&next, &in->plan, &in->bundle, in->ctx->sys->max_tries);
-	return sf_store(in->ctx, &in->sess, &next, in->err);
+	ret = sf_store(in->ctx, &in->sess, &next, in->err);
+	if (!ret)
+		report(in, "arm", NULL, SF_PROGRESS_END, in->plan.n, in->plan.n);
+	return ret;
 }
 
 int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_install_opts *opts,

@@ -15,10 +15,8 @@ static int env_verdict(const struct sf_ctx *ctx, int ret, enum env_state state, 
 		return sf_fail(err, SF_R_ENV_MALFORMED,
 			       "the environment (%s) holds sf_* variables slotflip cannot have written (more than %d, a name over %d or a value over %d characters)",
 			       cfg, KV_MAX, KV_NAME_MAX - 1, KV_VALUE_MAX - 1);
-	if (ret == -EACCES || ret == -EPERM)
-		return sf_fail_errno(err, SF_R_PERMISSION, ret, "cannot read the environment (%s)", cfg);
 	if (ret)
-		return sf_fail_errno(err, SF_R_ENV_IO, ret, "cannot read the environment (%s)", cfg);
+		return sf_fail_errno(err, sf_errno_reason(ret, SF_R_ENV_IO), ret, "cannot read the environment (%s)", cfg);
 	switch (state) {
 	case ENV_VALID:
 		return 0;
@@ -98,11 +96,9 @@ int sf_store(const struct sf_ctx *ctx, struct sf_session *s, const struct sys_st
 	if (ret == -ENOSPC && !ctx->env->space(ctx->env_priv, next, &need, &avail))
 		ret = sf_fail(err, SF_R_ENV_FULL, "the environment (%s) is full: the new state needs %zu bytes, it has %zu",
 			      ctx->sys->env_config, need, avail);
-	else if (ret == -EACCES || ret == -EPERM)
-		ret = sf_fail_errno(err, SF_R_PERMISSION, ret, "cannot store the environment (%s)",
-				    ctx->sys->env_config);
 	else if (ret)
-		ret = sf_fail_errno(err, SF_R_ENV_IO, ret, "cannot store the environment (%s)", ctx->sys->env_config);
+		ret = sf_fail_errno(err, sf_errno_reason(ret, SF_R_ENV_IO), ret, "cannot store the environment (%s)",
+				    ctx->sys->env_config);
 	if (ret)
 		goto out;
 	s->env = *next;

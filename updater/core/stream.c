@@ -169,7 +169,7 @@ static void *verifier(void *arg)
 static int produce(struct pipe *p, struct sf_err *err)
 {
 	const struct stream_job *job = p->job;
-	uint64_t off = 0;
+	uint64_t off = 0, verified;
 	int ret = 0;
 
 	while (off < job->size) {
@@ -195,10 +195,11 @@ static int produce(struct pipe *p, struct sf_err *err)
 		b->len = n;
 		b->refs = 2;
 		p->produced++;
+		verified = p->verified * job->chunk;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		if (job->progress)
-			job->progress(job->priv, off);
+			job->progress(job->priv, off, verified < job->size ? verified : job->size);
 	}
 	pthread_mutex_lock(&p->mu);
 	p->eof = true;
@@ -268,6 +269,8 @@ int stream_copy(const struct stream_job *job, uint8_t digest[SHA256_LEN], struct
 		pthread_join(th[i], NULL);
 	if (!ret && p.failed)
 		ret = report(&p, err);
+	if (!ret && job->progress)
+		job->progress(job->priv, job->size, job->size);
 	if (!ret && job->hops->final(job->hash, digest))
 		ret = sf_fail(err, SF_EIO, "sha256 of %s failed", job->what);
 	for (int i = 0; i < STREAM_BUFFERS; i++)

@@ -42,7 +42,8 @@
  * @hops:     the SHA-256 calls
  * @hash:     a started SHA-256 context
  * @what:     names the slot in messages ("slot b of webkit (/dev/x)")
- * @progress: called with the bytes read so far; may be NULL
+ * @progress: called, from the calling thread, with the bytes written and the
+ *            bytes read back so far; may be NULL
  * @priv:     its argument
  * @stop:     may be NULL; the copy stops before its next chunk once it points
  *            at a non-zero value
@@ -57,7 +58,7 @@ struct stream_job {
 	const struct sha256_ops *hops;
 	struct sha256 *hash;
 	const char *what;
-	void (*progress)(void *priv, uint64_t done);
+	void (*progress)(void *priv, uint64_t written, uint64_t verified);
 	void *priv;
 	const volatile sig_atomic_t *stop;
 };

@@ -17,7 +17,7 @@ int lock_take(const char *path, unsigned int wait_ms, int *fd, struct sf_err *er
 
 	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (f < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot open lock file %s", path);
+		return sf_fail_errno(err, sf_errno_reason(errno, SF_R_IO), errno, "cannot open lock file %s", path);
 	while (flock(f, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EINTR)
 			continue;
@@ -25,13 +25,13 @@ int lock_take(const char *path, unsigned int wait_ms, int *fd, struct sf_err *er
 			int e = errno;
 
 			close(f);
-			return sf_fail_errno(err, SF_EIO, e, "cannot lock %s", path);
+			return sf_fail_errno(err, sf_errno_reason(e, SF_R_IO), e, "cannot lock %s", path);
 		}
 		if (waited >= wait_ms) {
 			n = pread(f, pid, sizeof(pid) - 1, 0);
 			pid[n > 0 ? n : 0] = '\0';
 			close(f);
-			return sf_fail(err, SF_EBUSY, "another slotflip (pid %d) is changing the system; try again later",
+			return sf_fail(err, SF_R_BUSY, "another slotflip (pid %d) is changing the system; try again later",
 				       atoi(pid));
 		}
 		usleep(10000);

@@ -62,11 +62,11 @@ int main(void)
 	is_int(sf_init(&ctx, NULL, 0, &err), -SF_EPOLICY, "init on a valid env is refused");
 	is_int(fenv.stores, 1, "  and stores nothing");
 
-	is_int(sf_commit(&ctx, webkit, 1, NULL, &err), -SF_EPOLICY, "commit of a component without a trial");
+	is_int(sf_commit(&ctx, webkit, 1, NULL, NULL, &err), -SF_EPOLICY, "commit of a component without a trial");
 	ok(strstr(err.msg, "webkit has no armed trial to commit") != NULL, "  message: %s", err.msg);
-	is_int(sf_commit(&ctx, NULL, 0, NULL, &err), 0, "commit of all: nothing armed is fine");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), 0, "commit of all: nothing armed is fine");
 	is_int(fenv.stores, 1, "  and stores nothing");
-	is_int(sf_commit(&ctx, bogus, 1, NULL, &err), -SF_EUSAGE, "commit of an unknown component");
+	is_int(sf_commit(&ctx, bogus, 1, NULL, NULL, &err), -SF_EUSAGE, "commit of an unknown component");
 
 	if (sf_load(&ctx, &s, &err))
 		return 1;
@@ -74,37 +74,37 @@ int main(void)
 	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "26.3 (a)", .sv = 6, .id = "00000000000000a1" }, 3);
 	state_arm(&st.c[1], SLOT_B, &(struct slot_info){ .version = "6.1", .sv = 2, .id = "00000000000000b2" }, 3);
 	is_int(sf_store(&ctx, &s, &st, &err), 0, "two trials armed, by two bundles");
-	is_int(sf_commit(&ctx, kernel, 1, NULL, &err), -SF_EPOLICY, "commit of a reboot trial that never booted");
+	is_int(sf_commit(&ctx, kernel, 1, NULL, NULL, &err), -SF_EPOLICY, "commit of a reboot trial that never booted");
 	is_int(err.reason, SF_R_NOT_TRIED, "  reason not-tried: %s", err.msg);
-	is_int(sf_commit(&ctx, kernel, 1, "root=/dev/vda slotflip.kernel=a", &err), -SF_EPOLICY,
+	is_int(sf_commit(&ctx, kernel, 1, "root=/dev/vda slotflip.kernel=a", NULL, &err), -SF_EPOLICY,
 	       "commit of a reboot trial while U-Boot booted the other slot");
-	is_int(sf_commit(&ctx, webkit, 1, NULL, &err), -SF_EPOLICY, "commit of a soft trial never activated");
+	is_int(sf_commit(&ctx, webkit, 1, NULL, NULL, &err), -SF_EPOLICY, "commit of a soft trial never activated");
 	is_int(err.reason, SF_R_NOT_TRIED, "  reason not-tried: %s", err.msg);
 	is_int(comp(1)->trial, SLOT_B, "  nothing changed");
-	is_int(sf_commit(&ctx, kernel, 1, "root=/dev/vda slotflip.kernel=b", &err), 0,
+	is_int(sf_commit(&ctx, kernel, 1, "root=/dev/vda slotflip.kernel=b", NULL, &err), 0,
 	       "commit one by name after it booted");
 	is_int(comp(1)->active, SLOT_B, "  kernel active b");
 	is_int(comp(1)->floor, 2, "  a baseline raises the floor");
 	is_int(comp(0)->trial, SLOT_B, "  webkit still armed");
-	is_int(sf_commit(&ctx, NULL, 0, NULL, &err), 0, "commit of all leaves a trial that never ran");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), 0, "commit of all leaves a trial that never ran");
 	is_int(comp(0)->trial, SLOT_B, "  webkit still armed");
 	if (sf_load(&ctx, &s, &err))
 		return 1;
 	st = s.st;
 	st.c[0].tries--; /* an activation spent a try, then the power went */
 	is_int(sf_store(&ctx, &s, &st, &err), 0, "a try of webkit spent");
-	is_int(sf_commit(&ctx, NULL, 0, NULL, &err), 0, "commit the rest");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), 0, "commit the rest");
 	is_int(comp(0)->active, SLOT_B, "  webkit active b");
 	is_int(comp(0)->floor, 5, "  a patch keeps the floor");
 
-	is_int(sf_remove(&ctx, "webkit", &active, &err), 0, "remove webkit");
+	is_int(sf_remove(&ctx, "webkit", NULL, &active, &err), 0, "remove webkit");
 	is_int(active, SLOT_A, "  back on slot a");
-	is_int(sf_remove(&ctx, "kernel", &active, &err), -SF_EPOLICY, "remove the kernel: slot a is empty");
+	is_int(sf_remove(&ctx, "kernel", NULL, &active, &err), -SF_EPOLICY, "remove the kernel: slot a is empty");
 	ok(strstr(err.msg, "holds no image") != NULL, "  message: %s", err.msg);
-	is_int(sf_remove(&ctx, "bogus", NULL, &err), -SF_EUSAGE, "remove of an unknown component");
+	is_int(sf_remove(&ctx, "bogus", NULL, NULL, &err), -SF_EUSAGE, "remove of an unknown component");
 
 	fenv.fail_store = fenv.stores + 1;
-	is_int(sf_remove(&ctx, "webkit", NULL, &err), -SF_EPOLICY, "a refused removal never stores");
+	is_int(sf_remove(&ctx, "webkit", NULL, NULL, &err), -SF_EPOLICY, "a refused removal never stores");
 	if (sf_load(&ctx, &s, &err))
 		return 1;
 	st = s.st;
@@ -114,6 +114,6 @@ int main(void)
 	is_str(comp(0)->slot[SLOT_B].version, "26.3 (a)", "  nothing changed");
 
 	fake_env_blank(&fenv);
-	is_int(sf_commit(&ctx, NULL, 0, NULL, &err), -SF_ECONFIG, "commit on an unreadable env");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), -SF_ECONFIG, "commit on an unreadable env");
 	return tap_done();
 }

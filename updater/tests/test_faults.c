@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 #include "fit/keyring.h"
 #include "support/simboard.h"
 #include "tap.h"

@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 #include "core/core.h"
 #include "fit/fit_create.h"
 #include "fit/keyring.h"
@@ -127,7 +127,7 @@ static int run_op(struct simboard *w, const struct action *a)
 		w->sys.health_dir[0] = '\0';
 		return ret;
 	case OP_REMOVE:
-		return sf_remove(&w->ctx, sim_comps[a->arg], NULL, &err);
+		return sf_remove(&w->ctx, sim_comps[a->arg], NULL, NULL, &err);
 	default:
 		abort();
 	}

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 #include "fit/keyring.h"
 #include "sf_kconfig.h"
 #include "support/simboard.h"
@@ -103,7 +103,7 @@ static void one(uint32_t floor, uint32_t sv, bool patch)
 	       patch ? "unchanged (a patch never raises it)" : "raised to the baseline's security version");
 
 	/* removal back to slot a (26.3 with security version @floor) */
-	ret = sf_remove(&b.ctx, "webkit", NULL, &err);
+	ret = sf_remove(&b.ctx, "webkit", NULL, NULL, &err);
 	c = webkit(&b);
 	if (floor >= c.floor)
 		ok(!ret && c.active == SLOT_A && c.floor == floor, "floor %u, %s sv %u: removal back to 26.3 allowed",
@@ -188,7 +188,7 @@ static void patches(void)
 	if (sim_boot_check(&b, NULL, &err))
 		abort();
 	is_int(webkit(&b).floor, 5, "patch (c) committed: floor still 5");
-	ret = sf_remove(&b.ctx, "webkit", NULL, &err);
+	ret = sf_remove(&b.ctx, "webkit", NULL, NULL, &err);
 	ok(!ret && webkit(&b).active == SLOT_B && webkit(&b).floor == 5, "removal back to patch (a): allowed");
 	simboard_free(&b);
 }
@@ -205,7 +205,7 @@ static void malformed_floor(const char *value)
 	ret = sim_install(&b, bundle(6, false), &err);
 	ok(ret == -SF_ECONFIG && strstr(err.msg, "sf_webkit_floor") && !b.env.stores && !b.slots.writes,
 	   "floor '%s' in the environment: install refused, nothing written (%s)", value, err.msg);
-	ret = sf_remove(&b.ctx, "webkit", NULL, &err);
+	ret = sf_remove(&b.ctx, "webkit", NULL, NULL, &err);
 	ok(ret == -SF_ECONFIG && !b.env.stores, "floor '%s': removal refused too", value);
 	simboard_free(&b);
 }

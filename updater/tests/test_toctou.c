@@ -52,7 +52,7 @@ static void on_progress(void *priv, const struct sf_progress *p)
 		return;
 	switch (t->when) {
 	case AT_VERIFY:
-		now = !strcmp(p->phase, "verify");
+		now = !strcmp(p->phase, "verify") && p->event == SF_PROGRESS_END;
 		break;
 	case AT_FIRST_CHUNK:
 		now = !strcmp(p->phase, "write") && p->done > 0;

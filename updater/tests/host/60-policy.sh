@@ -67,7 +67,7 @@ is "$(SLOTFLIP_NOW=02:30 sf policy --json | sed 's/.*"due": "\([^"]*\)".*/\1/')"
 
 out=$(SLOTFLIP_NOW=02:00 sf activate --due)
 ok $? "activate --due at 02:00, the window's start: exit 0"
-like "$out" "committed 1 component" "  the staged patch committed"
+like "$out" "webkit: committed" "  the staged patch committed"
 is "$(env_get sf_webkit_active)" b "  webkit active b"
 out=$(SLOTFLIP_NOW=02:01 sf activate --due)
 is "$out" "nothing staged" "activate --due again: nothing staged"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "simboard.h"
 
-#include "bootcheck.h"
+#include "boot/bootcheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
