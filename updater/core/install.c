@@ -70,7 +70,8 @@ static int measure_slots(struct install *in)
 	int ret;
 
 	for (unsigned int k = 0; k < in->bundle.n_images; k++) {
-		int i = sysconf_find(sys, in->bundle.image[k].component);
+		/* one index for a component: the state's, which is the system description's */
+		int i = state_find(&in->sess.st, in->bundle.image[k].component);
 
 		if (i < 0)
 			continue; /* the planner refuses it with a clear message */

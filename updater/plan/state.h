@@ -129,7 +129,12 @@ struct comp_state {
 	struct sf_err why;
 };
 
-/** struct sys_state - every component of the system, in system-description order */
+/**
+ * struct sys_state - every component of the system, in system-description
+ * order: component i of the state is component i of the system description
+ * (state_from_env() reads them in the order of its @names), so one index
+ * names a component everywhere (slots, sizes, hooks)
+ */
 struct sys_state {
 	unsigned int n;
 	struct comp_state c[CONFIG_MAX_COMPONENTS];
