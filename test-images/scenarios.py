@@ -80,7 +80,7 @@ SCENARIOS = [
                  r'[a-z]+: committed', r'SF: boot-check exit 0', r'SF-TEST: done'],
          env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2')),
     dict(name='d', ctl='d-rootfs-panic.sh', title='kernel panics, U-Boot falls back after the tries',
-         bundles=['rootfs-1.2.fit'], timeout=120,
+         bundles=['rootfs-1.2.fit'], timeout=180,
          expect=[r'install rootfs-1.2.fit exit 0', r'SF-TEST: reboot',
                  UB_TRIAL % (3, 2), UP % ('1.2', 'b'), r'Kernel panic',
                  UB_TRIAL % (2, 1), UP % ('1.2', 'b'), r'Kernel panic',
