@@ -109,7 +109,7 @@ SCENARIOS = [
                  rootfs_fail_ver='1.4')),
     dict(name='f', ctl='f-cut-slot-write.sh', title='power cut while the slot is written',
          bundles=['rootfs-1.1.fit'], timeout=90, restarts=1,
-         cut=[r'"phase": "write", "component": "rootfs", "done": [1-9]'],
+         cut=[r'"phase": "write", "component": "rootfs", "event": "progress", "done": [1-9]'],
          expect=[r'SF-TEST: install rootfs-1.1.fit', r'"phase": "write"', r'### power cut', r'### power on',
                  UB_BOOT_A, UP % ('1.0', 'a'), r'nothing pending', r'SF-TEST: done'],
          forbid=[UB_BOOT_B, r'install rootfs-1.1.fit exit'],
