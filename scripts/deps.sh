@@ -1,23 +1,24 @@
 #!/bin/sh
 # Install the Debian packages a slotflip target needs, only when one is missing.
 #
-#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, Kconfiglib)
+#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, liblzma, libdivsufsort, Kconfiglib)
 #   scripts/deps.sh check     build + what the host tests use (dtc, mkimage, fw_printenv, openssl,
 #                             and QEMU + U-Boot for the boot script tests) and make lint
 #                             (clang-tidy, cppcheck)
 #   scripts/deps.sh qemu      check + what the QEMU system tests use (U-Boot ROM, kernel, busybox)
 #   scripts/deps.sh fuzz      clang and libFuzzer
-#   scripts/deps.sh bench     qemu + RAUC, SWUpdate and the plotting tools
+#   scripts/deps.sh bench     check + RAUC, SWUpdate, the plotting tools, and erofs-utils, bsdiff,
+#                             xdelta3, zstd (the delta comparison)
 #
 # Exit codes: 0 everything present (or installed), 1 a package could not be installed,
 # 2 usage.
 set -eu
 
-build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev"
+build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev liblzma-dev libdivsufsort-dev"
 check="$build systemd device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
 qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3 mmdebstrap kmod"
 fuzz="$build clang libclang-rt-14-dev llvm"
-bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux"
+bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux erofs-utils bsdiff xdelta3 zstd"
 
 case "${1:-}" in
 build) want=$build ;;

@@ -162,7 +162,8 @@ struct fit_create_opts;
  * cli_parse_bundle_create() - the arguments of `bundle create`: global options
  * (-o, -b, -k, -n) anywhere, then one group per image, each ended by --image
  * FILE after its --component, --version and --security-version (and optional
- * --base-version, --requires)
+ * --base-version, --requires); --delta-from ACTIVE right after an --image
+ * makes that image a delta from ACTIVE
  * @argc, @argv: from "create" on
  * @out:        the bundle to make; its strings point into @argv
  * @err:        failure reason

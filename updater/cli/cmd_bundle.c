@@ -5,19 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/bundle.h"
+#include "delta/delta_file.h"
+#include "delta/delta_format.h"
 #include "fit/fit_create.h"
 #include "fit/keyring.h"
 #include "sf_kconfig.h"
 
 static const char bundle_usage[] =
-	"usage: slotflip bundle create -o OUT -b BOARD -k KEY.pem [-n KEYNAME] IMAGE...\n"
-	"         IMAGE: --component C --version V --security-version N [--base-version B]\n"
-	"                [--requires 'c>=v,...'] --image FILE\n"
-	"       slotflip bundle verify [--keyring DIR] [--board BOARD] BUNDLE|-\n"
-	"       slotflip bundle info BUNDLE|-";
+	"usage: slotflip bundle create -o OUT -b BOARD -k KEY [-n NAME] IMAGE...\n"
+	"  IMAGE: --component C --version V --security-version N [--base-version B]\n"
+	"    [--requires R] --image FILE [--delta-from ACTIVE]\n"
+	"  or: bundle delta ACTIVE NEW -o DELTA | bundle info BUNDLE|-\n"
+	"  or: bundle verify [--keyring DIR] [--board B] BUNDLE|-";
 
 static int parse_u32(const char *s, uint32_t *out)
 {
@@ -40,7 +44,7 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		{ "component", required_argument, NULL, 'C' },	    { "version", required_argument, NULL, 'V' },
 		{ "security-version", required_argument, NULL, 'S' }, { "base-version", required_argument, NULL, 'B' },
 		{ "requires", required_argument, NULL, 'R' },	    { "image", required_argument, NULL, 'I' },
-		{ NULL, 0, NULL, 0 },
+		{ "delta-from", required_argument, NULL, 'D' },	    { NULL, 0, NULL, 0 },
 	};
 	struct fit_create_opts o = { 0 };
 	struct fit_create_image cur = { 0 };
@@ -72,6 +76,14 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 			o.image[o.n_images++] = cur;
 			memset(&cur, 0, sizeof(cur));
 			have_sv = false;
+			break;
+		case 'D':
+			/* belongs to the --image just before it */
+			if (!o.n_images || cur.component || cur.version || cur.base_version || cur.requires || have_sv)
+				return cli_usage(err, "--delta-from %s must follow the --image it belongs to", optarg);
+			if (o.image[o.n_images - 1].delta_from)
+				return cli_usage(err, "--delta-from given twice for --image %s", o.image[o.n_images - 1].path);
+			o.image[o.n_images - 1].delta_from = optarg;
 			break;
 		default:
 			return cli_usage(err, "%s", bundle_usage);
@@ -112,6 +124,11 @@ static void print_bundle(const struct fit_bundle *b)
 			       img->requires[r].version);
 		printf(", %llu bytes at %llu\n", (unsigned long long)img->data_size,
 		       (unsigned long long)img->data_offset);
+		if (img->delta.format[0])
+			printf("    delta %s: %llu bytes from an active slot holding %llu bytes (sha256 %02x%02x%02x%02x...)\n",
+			       img->delta.format, (unsigned long long)img->delta.target_size,
+			       (unsigned long long)img->delta.source_size, img->delta.source_sha256[0],
+			       img->delta.source_sha256[1], img->delta.source_sha256[2], img->delta.source_sha256[3]);
 	}
 }
 
@@ -196,6 +213,65 @@ static int bundle_info(int argc, char **argv, struct sf_err *err)
 	return ret;
 }
 
+static void print_hex_prop(const char *name, const uint8_t *v, size_t n)
+{
+	printf("%s = [", name);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%02x", i ? " " : "", v[i]);
+	printf("];\n");
+}
+
+/* `bundle delta OLD NEW -o DELTA`: the delta file and the properties its .its image node needs. */
+static int bundle_delta(int argc, char **argv, struct sf_err *err)
+{
+	static const struct option opts[] = { { "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 } };
+	uint64_t max = (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * 1024 * 1024;
+	const char *out = NULL;
+	struct delta_desc d;
+	char *tmp = NULL;
+	int opt, fd, ret;
+
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (opt != 'o')
+			return cli_usage(err, "%s", bundle_usage);
+		out = optarg;
+	}
+	if (argc - optind != 2 || !out)
+		return cli_usage(err, "%s", bundle_usage);
+	if (!IS_ENABLED(CONFIG_BUNDLE_CREATE))
+		return sf_fail(err, SF_EUSAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0)
+		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle delta");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = sf_fail_errno(err, SF_EIO, errno, "cannot create '%s'", tmp);
+		free(tmp);
+		return ret;
+	}
+	ret = delta_file_make(argv[optind], argv[optind + 1], max, NULL, fd, &d, err);
+	if (!ret && (fchmod(fd, 0644) || fsync(fd)))
+		ret = sf_fail_errno(err, SF_EIO, errno, "cannot write '%s'", tmp);
+	if (close(fd) && !ret)
+		ret = sf_fail_errno(err, SF_EIO, errno, "cannot write '%s'", tmp);
+	if (!ret && rename(tmp, out))
+		ret = sf_fail_errno(err, SF_EIO, errno, "cannot write '%s'", out);
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	if (ret)
+		return ret;
+	/* the image node's properties; data = /incbin/(DELTA) carries the payload */
+	printf("slotflip,delta = \"%s\";\n", DELTA_FORMAT_NAME);
+	printf("slotflip,delta-source-size = /bits/ 64 <%llu>;\n", (unsigned long long)d.source_size);
+	print_hex_prop("slotflip,delta-source-sha256", d.source_sha256, SHA256_LEN);
+	printf("slotflip,delta-target-size = /bits/ 64 <%llu>;\n", (unsigned long long)d.target_size);
+	print_hex_prop("slotflip,delta-target-sha256", d.target_sha256, SHA256_LEN);
+	fprintf(stderr, "delta: %llu bytes (%s), %llu -> %llu bytes, %llu operations, transforms 0x%x\n",
+		(unsigned long long)d.payload_size, out, (unsigned long long)d.source_size,
+		(unsigned long long)d.target_size, (unsigned long long)d.stats.ops, d.stats.flags);
+	return 0;
+}
+
 int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
 	if (argc < 2)
@@ -207,5 +283,7 @@ int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err)
 		return bundle_verify_cmd(c, argc - 1, argv + 1, err);
 	if (!strcmp(argv[1], "info"))
 		return bundle_info(argc - 1, argv + 1, err);
+	if (!strcmp(argv[1], "delta"))
+		return bundle_delta(argc - 1, argv + 1, err);
 	return cli_usage(err, "%s", bundle_usage);
 }

@@ -554,6 +554,8 @@ static int image_one(const void *fit, int img, const char *what, unsigned int i,
 		ret = sf_fail(err, SF_EVERIFY, "%s: compression is not \"none\"", what);
 	if (!ret)
 		ret = read_metadata(fit, img, what, im, err);
+	if (!ret)
+		ret = fit_read_delta(fit, img, what, &im->delta, err);
 	for (unsigned int j = 0; !ret && j < i; j++) {
 		const struct fit_image *o = &b->image[j];
 

@@ -4,7 +4,8 @@
  *
  * The result has the layout `mkimage -f bundle.its -k KEYDIR -E -p 0x1000` gives:
  * a FIT header padded to a 4 KiB boundary, then each image's data at the next
- * 4 KiB boundary (`data-position` + `data-size`), each image with a `hash-1`
+ * 4 KiB boundary (`data-position` + `data-size`; a delta at the next 8-byte
+ * boundary instead, so that a small delta makes a small bundle), each image with a `hash-1`
  * sha256 node, one configuration `conf-1` (made default) listing the images in
  * `loadables` with the board in `compatible`, signed in `signature-1` over the
  * regions U-Boot signs. fit_verify() accepts both kinds alike.
@@ -28,7 +29,10 @@
  * @version:          `slotflip,version`
  * @base_version:     `slotflip,base-version`, NULL for a baseline
  * @security_version: `slotflip,security-version`
- * @requires:         NULL, or "comp>=ver" entries separated by ',' 
+ * @requires:         NULL, or "comp>=ver" entries separated by ','
+ * @delta_from:       NULL, or the image the device runs: the bundle then
+ *                    carries the delta from it to @path (delta/delta_file.h)
+ *                    and the signed `slotflip,delta*` properties
  */
 struct fit_create_image {
 	const char *path;
@@ -37,6 +41,7 @@ struct fit_create_image {
 	const char *base_version;
 	uint32_t security_version;
 	const char *requires;
+	const char *delta_from;
 };
 
 /**
@@ -64,7 +69,8 @@ struct fit_create_opts {
  *
  * Return: 0; -SF_EUSAGE for invalid metadata (bad component name, version,
  * requires entry, too many images); -SF_ECONFIG for an unreadable or unsupported
- * key; -SF_EIO when an image cannot be read or the output written.
+ * key; -SF_EIO when an image cannot be read or the output written; -SF_EFAIL
+ * when a delta cannot be made.
  */
 #ifdef CONFIG_BUNDLE_CREATE
 int fit_create(const struct fit_create_opts *o, struct sf_err *err) __attribute__((warn_unused_result));

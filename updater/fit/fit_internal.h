@@ -124,6 +124,29 @@ int fit_signed_digest(const void *fit, const struct fit_inc *inc, uint32_t strin
 	__attribute__((warn_unused_result));
 
 /**
+ * fit_read_delta() - a delta image's signed properties (fit_delta.c)
+ * @fit:  a checked header
+ * @img:  a signed image node
+ * @what: the image as messages name it ("image 'webkit-1'")
+ * @out:  filled; all zero (format "") for an image without delta properties
+ * @err:  failure reason
+ *
+ * A delta image has `slotflip,delta` (a format this build reads) and all of
+ * `slotflip,delta-source-size`, `-source-sha256`, `-target-size` and
+ * `-target-sha256`: sizes of one or two cells, 1 byte to
+ * CONFIG_MAX_IMAGE_SIZE_MIB MiB, sha256 values of 32 bytes.
+ *
+ * Return: 0 or -SF_EVERIFY ("image 'a': slotflip,delta 'xd3' is not a delta
+ * format this slotflip reads (sfdelta-1)", "image 'a': a delta image needs
+ * slotflip,delta-target-size", "image 'a': slotflip,delta-source-size is 2
+ * bytes, expected 4 or 8", "... is 0", "... exceeds the limit of 4095 MiB",
+ * "image 'a': slotflip,delta-target-sha256 is 31 bytes, expected 32", "image
+ * 'a': slotflip,delta-source-size without slotflip,delta").
+ */
+int fit_read_delta(const void *fit, int img, const char *what, struct fit_delta *out, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
  * fit_get_string() - a string property that must be NUL-terminated
  * @fit:      a checked header
  * @node:     node offset

@@ -15,6 +15,9 @@
  *     (the last committed state is never lost, a commit is never undone);
  *   - the floor never goes down;
  *   - after the early-boot check runs, all of the above still hold.
+ * Installs include delta bundles (a patch made from the image the active slot
+ * holds, read from it while the inactive slot is written), and a delta for
+ * another image must be refused without a single durable operation.
  * Then 1,000 seeded random runs of random operations, 2 to 5 of them cut.
  * The suite prints how many crash states it checked and fails below its floor.
  */
@@ -53,9 +56,15 @@ static void power_cycle(struct simboard *w)
 	memset(&w->power, 0, sizeof(w->power));
 }
 
-/* A pool of bundles: baselines 1..3 and patches (a), (b) of each, per component. */
+/*
+ * A pool of bundles: baselines 1..3 and patches (a), (b) of each, per
+ * component; then per component the deltas 1 -> 1 (a), 1 (a) -> 1 (b) and
+ * 1 -> 1 (b); the three-component bundle last.
+ */
 #define POOL_PER_COMP 9
-static char pool[N_COMPS * POOL_PER_COMP + 1][128];
+#define DELTAS_PER_COMP 3
+#define POOL_DELTAS (N_COMPS * POOL_PER_COMP)
+static char pool[N_COMPS * (POOL_PER_COMP + DELTAS_PER_COMP) + 1][128];
 static unsigned int pool_n;
 
 static void make_pool(void)
@@ -66,7 +75,7 @@ static void make_pool(void)
 		for (unsigned int base = 1; base <= 3; base++)
 			for (unsigned int p = 0; p < 3; p++) {
 				char version[32], basev[8];
-				struct sim_spec s = { sim_comps[c], version, base, NULL };
+				struct sim_spec s = { sim_comps[c], version, base, NULL, NULL };
 
 				snprintf(version, sizeof(version), "%u%s", base, sfx[p]);
 				snprintf(basev, sizeof(basev), "%u", base);
@@ -75,10 +84,21 @@ static void make_pool(void)
 				snprintf(pool[pool_n], sizeof(pool[0]), "%s/pool-%u.fit", tmp, pool_n);
 				sim_bundle(tmp, pool[pool_n++], &s, 1);
 			}
+	for (unsigned int c = 0; c < N_COMPS; c++) {
+		static const char *const from[DELTAS_PER_COMP] = { "1", "1 (a)", "1" };
+		static const char *const to[DELTAS_PER_COMP] = { "1 (a)", "1 (b)", "1 (b)" };
+
+		for (unsigned int d = 0; d < DELTAS_PER_COMP; d++) {
+			struct sim_spec s = { sim_comps[c], to[d], 1, "1", from[d] };
+
+			snprintf(pool[pool_n], sizeof(pool[0]), "%s/pool-%u.fit", tmp, pool_n);
+			sim_bundle(tmp, pool[pool_n++], &s, 1);
+		}
+	}
 	/* one bundle with all three components (the reference install) */
 	{
-		struct sim_spec s[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL },
-					 { "kernel", "2", 2, NULL } };
+		struct sim_spec s[3] = { { "webkit", "1 (a)", 1, "1", NULL }, { "libcrypto", "2", 2, NULL, NULL },
+					 { "kernel", "2", 2, NULL, NULL } };
 
 		snprintf(pool[pool_n], sizeof(pool[0]), "%s/all.fit", tmp);
 		sim_bundle(tmp, pool[pool_n++], s, 3);
@@ -297,6 +317,28 @@ static void test_exhaustive(void)
 		struct action patch = { OP_INSTALL, 1 };
 
 		exhaust(&base, &patch, "install of a patch");
+	}
+
+	{
+		static struct simboard patched;
+		struct action delta = { OP_INSTALL, POOL_DELTAS }, over = { OP_INSTALL, POOL_DELTAS + 1 },
+			      stale = { OP_INSTALL, POOL_DELTAS + 1 };
+		struct committed before, after;
+
+		exhaust(&base, &delta, "install of a delta patch (from the active baseline)");
+		world_init(&patched, "");
+		simboard_restore(&patched, &base);
+		if (run_op(&patched, &delta) || run_op(&patched, &pass))
+			abort();
+		exhaust(&patched, &over, "install of a delta patch over a patch");
+		/* a delta for an image the active slot does not hold: refused, nothing durable */
+		simboard_restore(&patched, &base);
+		committed_of(&patched, &before);
+		is_int(run_op(&patched, &stale), -SF_EPOLICY, "a delta for another image is refused by policy");
+		committed_of(&patched, &after);
+		ok(patched.power.ops == 0 && same_committed(&before, &after, 0),
+		   "  without a single durable operation (%u)", patched.power.ops);
+		simboard_free(&patched);
 	}
 
 	world_init(&armed, "");

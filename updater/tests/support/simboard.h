@@ -40,17 +40,27 @@ void simboard_restore(struct simboard *dst, const struct simboard *src);
 /** simboard_free() - release the slots */
 void simboard_free(struct simboard *b);
 
-/** sim_image() - the image bytes of @comp @version (SIM_IMG_SIZE bytes, cached) */
+/**
+ * sim_image() - the image bytes of @comp @version (SIM_IMG_SIZE bytes, cached):
+ * random for a baseline, a patch "B (p)" differs from baseline B in 64 bytes of
+ * every 8 KiB
+ */
 const uint8_t *sim_image(const char *comp, const char *version);
 
 /** sim_holds() - does @dev hold exactly the image of @comp @version, durably and now? */
 bool sim_holds(const struct fake_dev *dev, const char *comp, const char *version);
 
+/**
+ * struct sim_spec - one image of sim_bundle()
+ * @delta_from: NULL for a full image, else the version whose image the
+ *              bundle carries a delta from
+ */
 struct sim_spec {
 	const char *comp;
 	const char *version;
 	uint32_t sv;
 	const char *base;
+	const char *delta_from;
 };
 
 /**
