@@ -35,7 +35,12 @@ endif
 
 CC := $(CROSS_COMPILE)gcc
 STRIP := $(CROSS_COMPILE)strip
-SF_ARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
+# Cross builds (Debian multiarch): the tool prefix names the Debian architecture whose
+# libraries are linked; scripts/deps.sh cross-ARCH installs the compiler and them.
+SF_TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
+SF_DEB_ARCH := $(if $(SF_TRIPLET),$(or $(patsubst aarch64-linux-gnu,arm64,$(filter aarch64-linux-gnu,$(SF_TRIPLET))),$(patsubst arm-linux-gnueabihf,armhf,$(filter arm-linux-gnueabihf,$(SF_TRIPLET)))))
+SF_ARCH := $(or $(SF_TRIPLET),$(shell $(CC) -dumpmachine 2>/dev/null))
+PKG_CONFIG := $(if $(SF_TRIPLET),PKG_CONFIG_LIBDIR=/usr/lib/$(SF_TRIPLET)/pkgconfig:/usr/share/pkgconfig) pkg-config
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshadow \
@@ -43,7 +48,12 @@ WARNINGS := -Wall -Wextra -Werror -Wvla -Wformat=2 -Wimplicit-fallthrough -Wshad
 SF_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-include $(O)/include/generated/autoconf.h -Iinclude -Iupdater -I. -MMD -MP
 SF_VERSION := $(shell cat VERSION)
-SF_LDLIBS := -lubootenv -lfdt -lmbedx509 -lmbedcrypto -lpthread
+# libfdt-dev is not Multi-Arch: same in Debian 12, so a cross build uses its native
+# (architecture-independent) headers and links the :ARCH runtime library by name.
+SF_LIBFDT := $(if $(SF_TRIPLET),-l:libfdt.so.1,-lfdt)
+# expanded when linking, after the set-up: libubootenv's pkg-config file of the target
+SF_LDLIBS = $(or $(shell $(PKG_CONFIG) --libs libubootenv 2>/dev/null),-lubootenv) $(SF_LIBFDT) \
+	-lmbedx509 -lmbedcrypto -lpthread
 ifeq ($(SAN),1)
 SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SF_LDFLAGS += -fsanitize=address,undefined
@@ -72,7 +82,7 @@ test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
 .PHONY: all install check tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
-	defconfig savedefconfig help deps all-defconfigs
+	defconfig savedefconfig help deps cross-deps all-defconfigs
 .DEFAULT_GOAL := all
 
 all: $(O)/slotflip
@@ -103,7 +113,8 @@ menuconfig:
 savedefconfig: $(config)
 	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/savedefconfig.py --kconfig Kconfig --out $(O)/defconfig
 
-$(autoconf): $(config) Kconfig
+# a cross build installs its compiler and :ARCH libraries first (scripts/deps.sh)
+$(autoconf): $(config) Kconfig | $(if $(SF_TRIPLET),cross-deps)
 	@mkdir -p $(dir $@)
 	$(Q)$(kconfig_env) $(PYTHON) $(KCONFIGLIB)/genconfig.py --header-path $@ Kconfig
 
@@ -143,6 +154,10 @@ install: $(O)/slotflip
 
 deps:
 	$(Q)scripts/deps.sh check
+
+cross-deps:
+	$(Q)test -n "$(SF_DEB_ARCH)" || { echo "CROSS_COMPILE=$(CROSS_COMPILE): known prefixes are aarch64-linux-gnu- and arm-linux-gnueabihf-" >&2; exit 2; }
+	$(Q)scripts/deps.sh cross-$(SF_DEB_ARCH)
 
 # every board configuration builds (warnings are errors)
 defconfigs := $(patsubst configs/%,%,$(wildcard configs/*_defconfig))
