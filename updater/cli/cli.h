@@ -64,6 +64,14 @@ enum cli_needs {
  */
 int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err) __attribute__((warn_unused_result));
 
+/**
+ * cli_hash_engine() - the SHA-256 engine for image data: AUTO, or the one
+ * SLOTFLIP_SHA256 forces ("auto", "cpu", "afalg", "mbedtls")
+ * Return: 0, or -SF_ECONFIG when the variable names no engine or one this
+ * machine cannot run.
+ */
+int cli_hash_engine(enum sha256_engine *out, struct sf_err *err) __attribute__((warn_unused_result));
+
 /** cli_teardown() - release what cli_setup() took */
 void cli_teardown(struct cli *c);
 

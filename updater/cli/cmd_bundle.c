@@ -152,8 +152,9 @@ static int bundle_verify_cmd(struct cli *c, int argc, char **argv, struct sf_err
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return sf_fail(err, SF_EFAIL, "out of memory");
-	ret = src_open(&src, argv[optind], err);
-	ret = ret ?: bundle_verify(&src, c->keys, SHA256_ENGINE_AUTO, b, err);
+	ret = cli_hash_engine(&c->ctx.hash_engine, err);
+	ret = ret ?: src_open(&src, argv[optind], err);
+	ret = ret ?: bundle_verify(&src, c->keys, c->ctx.hash_engine, b, err);
 	if (!ret && board && strcmp(board, b->board))
 		ret = sf_fail(err, SF_EPOLICY, "bundle is for board '%s', this board is '%s'", b->board, board);
 	if (!ret) {

@@ -50,15 +50,23 @@ static int show_reasons(struct cli *c)
 	return 0;
 }
 
-/* Version and the SHA-256 engine this machine gets. */
-static int print_version(void)
+/* Version and the SHA-256 engine this machine gets (or SLOTFLIP_SHA256 forces). */
+static int print_version(struct sf_err *err)
 {
+	enum sha256_engine e;
 	struct sha256 *h;
+	int ret;
 
 	printf("slotflip %s\n", SLOTFLIP_VERSION);
-	if (sha256_new(&h, SHA256_ENGINE_AUTO))
-		return SF_EFAIL;
-	printf("sha256 engine: %s\n", sha256_engine_name(h));
+	ret = cli_hash_engine(&e, err);
+	if (ret)
+		return ret;
+	if (sha256_new(&h, e))
+		return sf_fail(err, SF_EFAIL, "no SHA-256 engine could be started");
+	printf("sha256 engine: %s", sha256_engine_name(h));
+	if (*sha256_engine_detail(h))
+		printf(" (%s)", sha256_engine_detail(h));
+	putchar('\n');
 	sha256_free(h);
 	return 0;
 }
@@ -231,7 +239,7 @@ int main(int argc, char **argv)
 	else if (help)
 		ret = show_help(c, NULL);
 	else if (version)
-		ret = print_version();
+		ret = -print_version(&err);
 	else
 		ret = -dispatch(c, argc - optind, argv + optind, &err);
 	cli_teardown(c);
