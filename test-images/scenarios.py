@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Run the QEMU scenarios of the qemu-x86_64 board and check them.
+"""Run the QEMU scenarios of a test board (qemu-x86_64, qemu-arm64) and check them.
 
   test-images/scenarios.py --out OUT [--jobs N] [--demo] [NAME...]
 
@@ -206,12 +206,12 @@ def read_env(cfg):
 
 
 def qemu_cmd(out, img, clock=None):
-    """QEMU for the disk image @img; @clock 'HH:MM:SS' starts the guest's RTC at that time today (UTC)."""
+    """QEMU for the disk image @img: the board's command (OUT/qemu.cmd, from its profile in
+    test-images/boards/); @clock 'HH:MM:SS' starts the guest's RTC at that time today (UTC)."""
     rtc = ['-rtc', 'base=%sT%s' % (time.strftime('%Y-%m-%d', time.gmtime()), clock)] if clock else []
-    return ['qemu-system-x86_64', '-accel', 'tcg', '-machine', 'pc', '-m', '512', '-smp', '1',
-            '-display', 'none', '-vga', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none',
-            '-bios', os.path.join(out, 'u-boot.rom'),
-            '-drive', 'file=%s,format=raw,if=virtio' % img] + rtc
+    with open(os.path.join(out, 'qemu.cmd')) as f:
+        words = [w.replace('@OUT@', out).replace('@DISK@', img) for w in f.read().splitlines() if w]
+    return words + rtc
 
 
 def image_dir(out, s):
