@@ -15,9 +15,10 @@
 #   scripts/deps.sh check-arm64|check-armhf
 #                             cross + check + qemu-user-static: the tests of the cross build
 #   scripts/deps.sh qemu-arm64
-#                             check-arm64 + the arm64 QEMU board: qemu-system-arm and Debian's
-#                             qemu_arm64 U-Boot (Debian's arm64 kernel and busybox-static:arm64 are
-#                             fetched with apt-get download by test-images/build.sh, never installed)
+#                             check-arm64 + the arm64 QEMU board: qemu-system-arm, Debian's
+#                             qemu_arm64 U-Boot, kmod (depmod). Debian's arm64 kernel,
+#                             busybox-static:arm64 and libubootenv-tool:arm64 are fetched with
+#                             apt-get download by test-images/build.sh, never installed
 #
 # libfdt-dev and busybox-static are not Multi-Arch: same in Debian 12: installing
 # their foreign versions would remove the native ones. A cross build uses the native
@@ -58,7 +59,7 @@ if [ -n "$arch" ]; then
 	check-* | qemu-*) want="$want $check qemu-user-static" ;;
 	esac
 	case "$1" in
-	qemu-*) want="$want qemu-system-arm u-boot-qemu cpio erofs-utils" ;;
+	qemu-*) want="$want qemu-system-arm u-boot-qemu cpio erofs-utils kmod" ;;
 	esac
 	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 		if [ "$(id -u)" != 0 ]; then
