@@ -13,15 +13,18 @@
 #   make qemu-test            the boot chain in QEMU (U-Boot, Linux, slotflip)
 #   make qemu-demo            soft restart, fallback and removal in QEMU, readable
 #   make qemu-bench           soft-restart activation against a reboot, in QEMU
+#   make check-arm64          cross build for arm64, unit + host tests under qemu-user
+#   make check-armhf          the same for armhf
+#   make qemu-test-arm64      the boot chain on the arm64 QEMU board (U-Boot, Linux, slotflip)
 #
 # Variables: O= output folder (default build), CROSS_COMPILE= tool prefix, V=1 verbose,
-# SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist.
+# SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist
+# (x86_64_defconfig natively, arm64_defconfig / armhf_defconfig in a cross build).
 
 O ?= build
 V ?= 0
 SAN ?= 0
 CROSS_COMPILE ?=
-DEFCONFIG ?= x86_64_defconfig
 PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
@@ -40,6 +43,7 @@ STRIP := $(CROSS_COMPILE)strip
 SF_TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
 SF_DEB_ARCH := $(if $(SF_TRIPLET),$(or $(patsubst aarch64-linux-gnu,arm64,$(filter aarch64-linux-gnu,$(SF_TRIPLET))),$(patsubst arm-linux-gnueabihf,armhf,$(filter arm-linux-gnueabihf,$(SF_TRIPLET)))))
 SF_ARCH := $(or $(SF_TRIPLET),$(shell $(CC) -dumpmachine 2>/dev/null))
+DEFCONFIG ?= $(if $(SF_DEB_ARCH),$(SF_DEB_ARCH)_defconfig,x86_64_defconfig)
 PKG_CONFIG := $(if $(SF_TRIPLET),PKG_CONFIG_LIBDIR=/usr/lib/$(SF_TRIPLET)/pkgconfig:/usr/share/pkgconfig) pkg-config
 
 CFLAGS ?= -O2 -g
@@ -173,6 +177,20 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan SAN=1 tests
 	$(Q)scripts/lint.sh $(O)
 	$(Q)scripts/run-tests.sh $(O) $(O)/asan
+
+# The cross builds' tests under qemu-user (scripts/deps.sh check-ARCH): unit and host
+# integration tests of a cross build of the test configuration (x86_64_defconfig: the
+# bundle tool and everything the tests cover), on a CPU model with the SHA-256
+# instructions and one without; see scripts/cross-tests.sh. CROSS_QUICK=1 (CI) leaves
+# out the power-cut simulator, which make check runs natively.
+CROSS_QUICK ?= 0
+cross-prefix-arm64 := aarch64-linux-gnu-
+cross-prefix-armhf := arm-linux-gnueabihf-
+.PHONY: check-arm64 check-armhf
+check-arm64 check-armhf: check-%:
+	$(Q)scripts/deps.sh check-$*
+	$(Q)$(MAKE) --no-print-directory O=$(O)/check-$* CROSS_COMPILE=$(cross-prefix-$*) DEFCONFIG=x86_64_defconfig tests
+	$(Q)scripts/cross-tests.sh $(if $(filter 1,$(CROSS_QUICK)),--quick) $* $(O)/check-$*
 
 lint: $(autoconf)
 	$(Q)scripts/lint.sh $(O)
