@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034,SC2054
 # Board profile of qemu-arm64 (sourced by test-images/build.sh): QEMU's virt
 # machine with a Cortex-A57 (SHA-256 instructions), Debian's qemu_arm64 U-Boot,
 # Debian's arm64 kernel, busybox-static:arm64 and libubootenv-tool:arm64. The

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034,SC2054
 # Board profile of qemu-x86_64 (sourced by test-images/build.sh): QEMU PC,
 # Debian's 32-bit qemu-x86 U-Boot ROM, Debian's installed cloud kernel.
 # See test-images/boards/README.md for what a profile sets.
