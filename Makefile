@@ -65,7 +65,7 @@ endif
 
 config := $(O)/.config
 autoconf := $(O)/include/generated/autoconf.h
-kconfig_env := KCONFIG_CONFIG=$(config) srctree=$(CURDIR)
+kconfig_env := KCONFIG_CONFIG=$(config) srctree=$(CURDIR) SF_ARCH=$(SF_ARCH)
 
 # The configuration decides which objects are built (obj-$(CONFIG_X)).
 ifeq ($(filter %defconfig menuconfig clean distclean help deps,$(MAKECMDGOALS)),)
