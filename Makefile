@@ -76,6 +76,7 @@ include updater/Makefile.objs
 include boot/Makefile.objs
 include test-images/rules.mk
 include boot/systemd/rules.mk
+include integration/rules.mk
 include fuzz/Makefile.inc
 
 lib-objs := $(addprefix $(O)/,$(lib-y))
@@ -152,7 +153,12 @@ $(O)/updater/tests/test_cli: $(addprefix $(O)/,$(cli-lib-y))
 
 tests: $(O)/slotflip $(test-bins)
 
-install: $(O)/slotflip
+# one rule per group; integration/rules.mk adds the others to install-y
+.PHONY: install-bin
+install-y += install-bin
+install: $(install-y)
+
+install-bin: $(O)/slotflip
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(O)/slotflip $(DESTDIR)$(PREFIX)/bin/slotflip
 

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Install the Debian packages a slotflip target needs, only when one is missing.
 #
-#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, Kconfiglib)
+#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, Kconfiglib) and
+#                             its man pages (scdoc)
 #   scripts/deps.sh check     build + what the host tests use (dtc, mkimage, fw_printenv, openssl,
-#                             and QEMU + U-Boot for the boot script tests) and make lint
-#                             (clang-tidy, cppcheck)
+#                             QEMU + U-Boot for the boot script tests, mender-client and
+#                             mender-artifact (and busybox) for the update module, groff and
+#                             man-db for the man pages, shellcheck for the shipped scripts) and
+#                             make lint (clang-tidy, cppcheck)
 #   scripts/deps.sh qemu      check + what the QEMU system tests use (U-Boot ROM, kernel, busybox)
 #   scripts/deps.sh fuzz      clang and libFuzzer
 #   scripts/deps.sh bench     qemu + RAUC, SWUpdate and the plotting tools
@@ -29,8 +32,8 @@
 # 2 usage.
 set -eu
 
-build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev"
-check="$build systemd device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools"
+build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev scdoc"
+check="$build systemd device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools mender-client mender-artifact busybox-static groff-base man-db bsdextrautils shellcheck"
 qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3 mmdebstrap kmod"
 fuzz="$build clang libclang-rt-14-dev llvm"
 bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux"

@@ -4,7 +4,8 @@
 #   scripts/run-tests.sh BUILD_DIR [BUILD_DIR...]
 #
 # In each folder: the unit test programs (updater/tests/test_*, boot/tests/test_*),
-# then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh)
+# then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh,
+# integration/tests/host/*.sh)
 # against BUILD_DIR/slotflip. Every program prints TAP lines; a program that exits
 # non-zero without a failing line, or prints no plan, counts as one failure.
 # Exit code: 0 when nothing failed, 1 otherwise.
@@ -51,7 +52,7 @@ for build in "$@"; do
 	build=$(cd "$build" && pwd)
 	echo "== $build${run:+ (under $run)}"
 	slotflip=$build/slotflip
-	hosttests="$top/updater/tests/host/*.sh $top/boot/tests/host/*.sh"
+	hosttests="$top/updater/tests/host/*.sh $top/boot/tests/host/*.sh $top/integration/tests/host/*.sh"
 	if [ -n "$run" ]; then
 		slotflip=$logdir/slotflip
 		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$run" "$build/slotflip" >"$slotflip"
