@@ -91,6 +91,9 @@ struct fit_image {
  * @key_name:    the keyring key whose signature verified (fit_verify() only)
  * @algo:        that signature's `algo`
  * @n_images:    images in `loadables` order
+ * @test_release: the configuration carries `slotflip,test-release`: a patch
+ *               that carries the running baseline's own image, installed,
+ *               activated and removed again to rehearse the whole path
  */
 struct fit_bundle {
 	uint64_t header_size;
@@ -99,6 +102,7 @@ struct fit_bundle {
 	char board[FIT_BOARD_MAX];
 	char key_name[FIT_NAME_MAX];
 	char algo[32];
+	bool test_release;
 	unsigned int n_images;
 	struct fit_image image[CONFIG_MAX_BUNDLE_IMAGES];
 };

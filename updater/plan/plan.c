@@ -161,6 +161,18 @@ static int check_image(const struct fit_image *img, const struct comp_state *c, 
 	return 0;
 }
 
+/* A test release rehearses a soft restart with a patch: nothing else. */
+static int check_test_release(const struct fit_image *img, const struct plan_input *in, int i, struct sf_err *err)
+{
+	if (!img->base_version[0])
+		return sf_fail(err, SF_R_POLICY, "a test release holds patches only: %s %s is a baseline",
+			       img->component, img->version);
+	if (in->reboot && in->reboot[i])
+		return sf_fail(err, SF_R_POLICY,
+			       "a test release rehearses a soft restart: %s is activated by a reboot", img->component);
+	return 0;
+}
+
 int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct plan *out, struct sf_err *err)
 {
 	int ret;
@@ -181,6 +193,8 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 				       img->node, img->component);
 		c = &in->st->c[i];
 		ret = check_image(img, c, in, err);
+		if (!ret && b->test_release)
+			ret = check_test_release(img, in, i, err);
 		if (ret)
 			return ret;
 		target = slot_other(c->active);
