@@ -21,11 +21,15 @@
 #                         1.4-unhealthy (fails its health check)
 # OUT/webkit-V.erofs      webkit slot images, uncompressed erofs: 26.3
 #                         (factory), 26.3a (patch "26.3 (a)"), 26.3b (patch
-#                         "26.3 (b)", fails its self test)
+#                         "26.3 (b)", fails its self test), 26.3c (patch
+#                         "26.3 (c)")
 # OUT/bundles/*.fit       signed bundles of the updates, made with
 #                         HOST_SLOTFLIP bundle create and OUT/keys/dev.pem (a
 #                         P-256 key generated here once; its public half is
-#                         the device keyring)
+#                         the device keyring); rootfs-V+webkit-26.3c.fit
+#                         are bundles of two components (one set): rootfs V
+#                         (1.1 healthy, 1.2 panics) and patch "26.3 (c)",
+#                         which requires rootfs>=V
 # OUT/disk.img            the board's GPT (partitions/BOARD/gpt.sfdisk)
 #                         plus two test partitions (payload: a tar of
 #                         bundles; testctl: the scenario's control script),
@@ -153,6 +157,7 @@ make_webkit() { # tag version health
 make_webkit 26.3 "26.3" ok
 make_webkit 26.3a "26.3 (a)" ok
 make_webkit 26.3b "26.3 (b)" broken
+make_webkit 26.3c "26.3 (c)" ok
 
 # ---------------------------------------------------------------- bundles
 BOARD_STRING=$(fdtget -ts "$R/etc/slotflip/system.dtb" / slotflip,board)
@@ -170,6 +175,11 @@ bundle webkit-26.3a --component webkit --version "26.3 (a)" --security-version 4
 	--image "$OUT/webkit-26.3a.erofs"
 bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4 --base-version 26.3 \
 	--image "$OUT/webkit-26.3b.erofs"
+for v in 1.1 1.2; do # one bundle: a kernel + rootfs and a patch that needs it
+	bundle "rootfs-$v+webkit-26.3c" --component rootfs --version $v --security-version 2 \
+		--image "$OUT/rootfs-$v.ext4" --component webkit --version "26.3 (c)" --security-version 4 \
+		--base-version 26.3 --requires "rootfs>=$v" --image "$OUT/webkit-26.3c.erofs"
+done
 
 # ------------------------------------------------------------------- disk
 make_disk "$OUT" "$OUT/rootfs-1.0.ext4" "$R/etc/slotflip/system.dtb" "$ROOTFS_MIB" "$BOOTARGS"

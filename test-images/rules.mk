@@ -47,7 +47,7 @@ qemu-bench: qemu-images
 
 QEMU_ARM64_OUT := $(O)/qemu-arm64
 # the scenarios of the arm64 board: every one but k (the systemd image is x86's)
-QEMU_ARM64_SCENARIOS ?= a b c d e j f g g2 i h
+QEMU_ARM64_SCENARIOS ?= a b c d e j l m f g g2 i h
 
 qemu-images-arm64:
 	$(Q)scripts/deps.sh qemu-arm64
