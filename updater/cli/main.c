@@ -50,15 +50,17 @@ static int show_reasons(struct cli *c)
 	return 0;
 }
 
-/* Version and the SHA-256 engine this machine gets. */
-static int print_version(void)
+/* Version and the SHA-256 engine this machine gets: text, and "version" and "sha256_engine" members. */
+static int print_version(struct cli *c, struct sf_err *err)
 {
 	struct sha256 *h;
 
-	printf("slotflip %s\n", SLOTFLIP_VERSION);
+	cli_say(c, "slotflip %s\n", SLOTFLIP_VERSION);
+	json_kstr(&c->out, "version", SLOTFLIP_VERSION);
 	if (sha256_new(&h, SHA256_ENGINE_AUTO))
-		return SF_EFAIL;
-	printf("sha256 engine: %s\n", sha256_engine_name(h));
+		return -sf_fail(err, SF_R_FAILED, "no SHA-256 engine");
+	cli_say(c, "sha256 engine: %s\n", sha256_engine_name(h));
+	json_kstr(&c->out, "sha256_engine", sha256_engine_name(h));
 	sha256_free(h);
 	return 0;
 }
@@ -231,7 +233,7 @@ int main(int argc, char **argv)
 	else if (help)
 		ret = show_help(c, NULL);
 	else if (version)
-		ret = print_version();
+		ret = print_version(c, &err);
 	else
 		ret = -dispatch(c, argc - optind, argv + optind, &err);
 	cli_teardown(c);
