@@ -191,6 +191,10 @@ for args in "" "$board/pa.fit $board/pa.fit" "--progress=xml $board/pa.fit" "--p
 	sfj install $args
 	refused 2 usage "install $args"
 done
+cp "$board/system.dtb" "$board/full.dtb"
+fdtput -ts "$board/full.dtb" /components/webkit slot-b /dev/full
+sfj --config "$board/full.dtb" install "$board/pa.fit"
+refused 5 slot-io "install into a slot on a device that cannot take it"
 cp "$board/pa.fit" "$board/tampered.fit"
 printf 'X' | dd of="$board/tampered.fit" bs=1 seek=5000 conv=notrunc status=none
 sfj install "$board/tampered.fit"
@@ -294,6 +298,12 @@ broken_bundle "$board/pc.fit" "26.3 (c)" 7
 sf install "$board/pc.fit" >/dev/null
 sfj boot-check
 contract 6 health-check-failed "boot-check of an unhealthy patch"
+is "$(m 'd["components"]')" '{"webkit": "fell-back"}' "  components: webkit fell back"
+make_bundle "$board/pt.fit" webkit "26.3 (t)" 7 26.3 >/dev/null
+sf install "$board/pt.fit" >/dev/null
+fw_setenv -c "$board/fw_env.config" sf_webkit_tries 0
+sfj boot-check
+contract 6 tries-exhausted "boot-check of a trial with no tries left"
 is "$(m 'd["components"]')" '{"webkit": "fell-back"}' "  components: webkit fell back"
 make_bundle "$board/pd.fit" webkit "26.3 (d)" 7 26.3 >/dev/null
 sf install "$board/pd.fit" >/dev/null
@@ -514,6 +524,12 @@ progress "$board/p3" webkit "  progress: failed"
 is "$(md5sum <"$small/uboot.env")" "$sum" "  nothing written"
 sfj --config "$small/system.dtb" status
 is "$(m 'd["environment"]["bytes_available"]')" 250 "  status: 250 bytes available"
+printf 'X' | dd of="$small/uboot.env" bs=1 seek=100 conv=notrunc status=none
+printf 'X' | dd of="$small/uboot.env" bs=1 seek=16484 conv=notrunc status=none
+for cmd in status init; do
+	sfj --config "$small/system.dtb" $cmd
+	contract 7 env-damaged "$cmd with both copies damaged"
+done
 
 # ---- bundle create, verify, info: one object each -----------------------------------------
 for args in "info $board/pa.fit" "verify --keyring $board/keys $board/pa.fit" "info $board/missing.fit" \
