@@ -179,6 +179,8 @@ static int dispatch(struct cli *c, int argc, char **argv, struct sf_err *err)
 			return show_help(c, cmd);
 	}
 	optind = 0; /* each command runs getopt on its own arguments */
+	/* the device commands name a bad option in their one line; bundle's usage lets getopt name it */
+	opterr = cmd->fn == cmd_bundle;
 	return cmd->fn(c, argc, argv, err);
 }
 
@@ -194,7 +196,8 @@ int main(int argc, char **argv)
 	FILE *result = stdout, *members;
 	char *buf = NULL;
 	size_t len = 0;
-	bool help = false, version = false, bad = false;
+	bool help = false, version = false;
+	const char *bad = NULL;
 	struct cli *c;
 	int ret, opt;
 
@@ -218,6 +221,7 @@ int main(int argc, char **argv)
 	json_fragment(&c->out, members);
 	catch_signals();
 	/* '+': options end at the command name; each command parses its own */
+	opterr = 0; /* a bad option is one line of ours, not getopt's as well */
 	while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		if (opt == 'c')
 			c->config = optarg;
@@ -225,11 +229,11 @@ int main(int argc, char **argv)
 			help = true;
 		else if (opt == 'V')
 			version = true;
-		else
-			bad = true;
+		else if (!bad)
+			bad = argv[optind - 1];
 	}
 	if (bad)
-		ret = -cli_usage(&err, "%s", cli_command_usage(""));
+		ret = -cli_usage(&err, "unknown option or missing value '%s'; %s", bad, cli_command_usage(""));
 	else if (help)
 		ret = show_help(c, NULL);
 	else if (version)
