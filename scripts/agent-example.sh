@@ -86,7 +86,7 @@ follow() {
 }
 
 # Download into install: the producer's status in $got, slotflip's in $rc.
-install() {
+fetch_and_install() {
 	{ { "$@"; echo $? >"$tmp/got"; } | "$SLOTFLIP" --json install --progress=json --progress-fd=3 - 3>&1 \
 		>"$tmp/result"; echo $? >"$tmp/rc"; } | follow
 	rc=$(cat "$tmp/rc") got=$(cat "$tmp/got")
@@ -94,7 +94,7 @@ install() {
 
 attempt=1
 while :; do
-	install "$@"
+	fetch_and_install "$@"
 	what=$(decide "$rc")
 	# a download that failed before a bundle came (nothing, or an error page) is fetched again
 	[ "$got" -ne 0 ] && [ "$(reason)" = not-a-bundle ] && what=retry
