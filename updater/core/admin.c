@@ -156,10 +156,13 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
 		}
 		done += !ret;
 	}
-	if (!ret && done)
-		ret = sf_store(ctx, s, st, err);
+	/* what changed, before sf_store() makes @st the session's state */
 	for (unsigned int i = 0; !ret && committed && i < st->n; i++)
 		committed[i] = !st->c[i].broken && st->c[i].active != s->st.c[i].active;
+	if (!ret && done)
+		ret = sf_store(ctx, s, st, err);
+	if (ret && committed)
+		memset(committed, 0, CONFIG_MAX_COMPONENTS * sizeof(*committed));
 out:
 	free(st);
 	free(s);

@@ -16,7 +16,11 @@ int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
 	s->fd = fd;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	if (fstat(fd, &st) < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "%s", s->name);
+		return sf_fail_errno(err, SF_R_INPUT_UNREADABLE, errno, "cannot read %s", s->name);
+	/* a download arrives as a file, a pipe or a socket; a directory or a device is a wrong path */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+		return sf_fail(err, SF_R_INPUT_NOT_FILE, "%s is a %s, not a bundle file or a pipe", s->name,
+			       S_ISDIR(st.st_mode) ? "directory" : "device");
 	s->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : SRC_SIZE_UNKNOWN;
 	/* a regular file opened elsewhere may not be at offset 0: read from where it is */
 	if (S_ISREG(st.st_mode)) {
@@ -35,8 +39,11 @@ int src_open(struct src *s, const char *path, struct sf_err *err)
 	if (!strcmp(path, "-"))
 		return src_open_fd(s, STDIN_FILENO, "standard input", err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return sf_fail(err, SF_R_INPUT_NOT_FOUND, "bundle '%s' does not exist", path);
 	if (fd < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot open bundle '%s'", path);
+		return sf_fail_errno(err, sf_errno_reason(errno, SF_R_INPUT_UNREADABLE), errno, "cannot open bundle '%s'",
+				     path);
 	ret = src_open_fd(s, fd, path, err);
 	s->owned = 1;
 	if (ret)

@@ -43,13 +43,17 @@ struct src {
  * @s:    out
  * @path: a file, or "-" for standard input
  * @err:  failure reason
- * Return: 0 or -SF_EIO.
+ * Return: 0; -SF_ENOINPUT when @path does not exist (SF_R_INPUT_NOT_FOUND) or
+ * is a directory or a device (SF_R_INPUT_NOT_FILE); -SF_EPERM when it may not
+ * be read; -SF_EINPUT (SF_R_INPUT_UNREADABLE) when it cannot be opened.
  */
 int src_open(struct src *s, const char *path, struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
- * src_open_fd() - use an already open descriptor (not closed by src_close())
- * Return: 0 or -SF_EIO when it cannot be inspected.
+ * src_open_fd() - use an already open descriptor (not closed by src_close()):
+ * a regular file, a pipe or a socket
+ * Return: 0; -SF_ENOINPUT (SF_R_INPUT_NOT_FILE) for a directory or a device;
+ * -SF_EINPUT (SF_R_INPUT_UNREADABLE) when it cannot be inspected.
  */
 int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
 	__attribute__((warn_unused_result));

@@ -299,7 +299,7 @@ int sysconf_select(const struct sysconf *sc, const char *const names[], unsigned
 		int i = n ? sysconf_find(sc, names[k]) : (int)k;
 
 		if (i < 0)
-			return sf_fail(err, SF_EUSAGE, "unknown component '%s'", names[k]);
+			return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", names[k]);
 		for (unsigned int j = 0; j < *count; j++)
 			if (idx[j] == i)
 				return sf_fail(err, SF_EUSAGE, "component '%s' is named twice", names[k]);

@@ -47,6 +47,7 @@ int main(void)
 	struct sf_err err;
 	struct sys_state st;
 	int active;
+	bool committed[CONFIG_MAX_COMPONENTS];
 
 	board();
 	is_int(sf_load(&ctx, &s, &err), -SF_ECONFIG, "a factory-fresh env does not load");
@@ -93,7 +94,8 @@ int main(void)
 	st = s.st;
 	st.c[0].tries--; /* an activation spent a try, then the power went */
 	is_int(sf_store(&ctx, &s, &st, &err), 0, "a try of webkit spent");
-	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), 0, "commit the rest");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, committed, &err), 0, "commit the rest");
+	ok(committed[0] && !committed[1], "  reports webkit committed, nothing else");
 	is_int(comp(0)->active, SLOT_B, "  webkit active b");
 	is_int(comp(0)->floor, 5, "  a patch keeps the floor");
 
