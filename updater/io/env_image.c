@@ -11,16 +11,24 @@ static uint32_t get_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* CRC-32 (IEEE 802.3, reflected), as U-Boot and zlib compute it; the env is small. */
+/*
+ * CRC-32 (IEEE 802.3, reflected), as U-Boot and zlib compute it, a byte at a
+ * time through a table built on the stack (no global state): a copy is up to
+ * ENV_COPY_MAX_SIZE bytes and every load checks two of them.
+ */
 static uint32_t crc32_ieee(const uint8_t *p, size_t len)
 {
-	uint32_t crc = 0xffffffffu;
+	uint32_t table[256], crc = 0xffffffffu;
 
-	while (len--) {
-		crc ^= *p++;
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
 		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+		table[i] = c;
 	}
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
