@@ -180,7 +180,9 @@ static void make_sets(struct run *r)
 		if (gone >= 0) {
 			set->reason = SF_R_SET_FELL_BACK;
 			snprintf(set->detail, sizeof(set->detail), "%s of the same bundle %s", st->c[gone].name,
-				 st->c[gone].bad_why == BAD_REMOVED ? "was removed" : "fell back");
+				 st->c[gone].broken		       ? "cannot be read"
+				 : st->c[gone].bad_why == BAD_REMOVED ? "was removed"
+								       : "fell back");
 		}
 		for (unsigned int k = 0; k < set->n && !set->reason; k++) {
 			const struct comp_state *c = &st->c[set->member[k]];

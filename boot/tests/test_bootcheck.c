@@ -193,6 +193,20 @@ static void test_runs(void)
 	is_int(comp("webkit")->active, SLOT_A, "webkit back on a");
 	is_int(comp("libfoo")->active, SLOT_A, "libfoo back on a");
 
+	/* a member of the set turns malformed: the rest is never committed without it */
+	setup_sets(3, "aac");
+	{
+		struct kv env;
+
+		if (fake_env_get(&fenv, &env) || kv_set(&env, "sf_libfoo_tries", "03") || fake_env_set(&fenv, &env))
+			tap_diag("cannot edit the environment");
+	}
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK,
+	       "a set with an unreadable member falls back");
+	ok(strstr(err.msg, "libfoo of the same bundle cannot be read") != NULL, "message: %s", err.msg);
+	is_int(comp("webkit")->active, SLOT_A, "webkit stays on a");
+	ok(comp("libfoo")->broken, "libfoo is left alone");
+
 	setup(3);
 	check("00-slow", "#!/bin/sh\nsleep 10\n");
 	sys.health_timeout_ms = 300;

@@ -2,6 +2,7 @@
 #include "plan/plan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,13 +107,35 @@ static const struct fit_image *image_for(const struct fit_bundle *b, const struc
 }
 
 /*
+ * The run of @st with the armed set of @c trying as well: its members run their
+ * trials (@run otherwise); false when @b replaces one of them (store (1)
+ * disarms the rest, so the set never runs).
+ */
+static bool set_run(const struct sys_state *st, const struct comp_state *c, const struct slot_info *const run[],
+		    const struct slot_info *out[])
+{
+	for (unsigned int j = 0; j < st->n; j++) {
+		const struct comp_state *m = &st->c[j];
+
+		out[j] = run[j];
+		if (m->broken || m->trial == SLOT_NONE || !state_same_set(m, c))
+			continue;
+		if (run[j])
+			return false;
+		out[j] = &m->slot[m->trial];
+	}
+	return true;
+}
+
+/*
  * The requirements once @b runs: every component runs its image of @b, else
- * its active slot; then each armed trial that @b leaves alone, in its turn.
+ * its active slot; then each armed set that @b leaves alone, in its turn, its
+ * members running together.
  */
 static int check_requires(const struct fit_bundle *b, const struct sys_state *st, struct sf_err *err)
 {
 	struct slot_info img[CONFIG_MAX_COMPONENTS];
-	const struct slot_info *run[CONFIG_MAX_COMPONENTS];
+	const struct slot_info *run[CONFIG_MAX_COMPONENTS], *with_set[CONFIG_MAX_COMPONENTS];
 	int ret;
 
 	for (unsigned int i = 0; i < st->n; i++) {
@@ -130,11 +153,9 @@ static int check_requires(const struct fit_bundle *b, const struct sys_state *st
 	for (unsigned int i = 0; i < st->n && !ret; i++) {
 		const struct comp_state *c = &st->c[i];
 
-		if (run[i] || c->broken || c->trial == SLOT_NONE)
+		if (run[i] || c->broken || c->trial == SLOT_NONE || !set_run(st, c, run, with_set))
 			continue;
-		run[i] = &c->slot[c->trial];
-		ret = plan_requires(st, run, err);
-		run[i] = NULL;
+		ret = plan_requires(st, with_set, err);
 	}
 	return ret;
 }

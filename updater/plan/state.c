@@ -313,8 +313,9 @@ int state_from_env(struct sys_state *st, const struct kv *env, const char *const
 		memset(c, 0, sizeof(*c));
 		snprintf(c->name, sizeof(c->name), "%s", names[i]);
 		if (comp_from_env(c, env, names[i], &c->why)) {
-			/* only the name and the reason are meaningful */
+			/* only the name, the reason and the bundle ids that read are meaningful */
 			struct sf_err why = c->why;
+			char var[VAR_MAX];
 
 			memset(c, 0, sizeof(*c));
 			snprintf(c->name, sizeof(c->name), "%s", names[i]);
@@ -323,6 +324,12 @@ int state_from_env(struct sys_state *st, const struct kv *env, const char *const
 			c->active = SLOT_A;
 			c->trial = SLOT_NONE;
 			c->bad = SLOT_NONE;
+			for (int s = SLOT_A; s <= SLOT_B; s++) {
+				const char *id = get_var(env, names[i], s == SLOT_A ? "a_id" : "b_id", var);
+
+				if (id_valid(id))
+					snprintf(c->slot[s].id, sizeof(c->slot[s].id), "%s", id);
+			}
 		}
 	}
 	return 0;
@@ -469,7 +476,10 @@ int state_set_broken(const struct sys_state *st, const struct comp_state *c)
 	for (unsigned int i = 0; i < st->n; i++) {
 		const struct comp_state *o = &st->c[i];
 
-		if (o != c && !o->broken && o->bad != SLOT_NONE && !strcmp(o->slot[o->bad].id, id))
+		if (o == c)
+			continue;
+		if (o->broken ? !strcmp(o->slot[SLOT_A].id, id) || !strcmp(o->slot[SLOT_B].id, id)
+			      : o->bad != SLOT_NONE && !strcmp(o->slot[o->bad].id, id))
 			return (int)i;
 	}
 	return -1;

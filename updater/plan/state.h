@@ -136,8 +136,9 @@ struct removed_info {
  * @removed: the last removal
  * @test:    the last test release
  * @broken:  the component's variables could not be read: @why says which;
- *           nothing else in this struct is meaningful, and state_to_env()
- *           leaves its variables exactly as they are
+ *           nothing else in this struct is meaningful but the bundle ids of
+ *           its slots (@slot[].id, those that read: the sets it may belong
+ *           to), and state_to_env() leaves its variables exactly as they are
  * @why:     the reason (SF_R_ENV_MALFORMED, SF_R_ENV_BLANK) and message
  */
 struct comp_state {
@@ -217,7 +218,8 @@ bool state_same_set(const struct comp_state *a, const struct comp_state *b);
 /**
  * state_set_broken() - a member of @c's set is gone: some component holds the
  * set's bundle in a slot that failed or was removed (U-Boot fell a member
- * back, or a newer install replaced it); @c must fall back
+ * back, or a newer install replaced it), or in either slot while its state
+ * cannot be read (the set can no longer be judged whole); @c must fall back
  * Return: the index of that component in @st, or -1.
  */
 int state_set_broken(const struct sys_state *st, const struct comp_state *c);
