@@ -123,9 +123,11 @@ static int parse_checked(const void *fit, size_t fit_size, uint64_t file_size, s
 	return ret ?: fit_layout_in_file(b, file_size, err);
 }
 
-static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, struct parse *p, struct fit_bundle *out,
-		     struct sf_err *err)
+/* One parse: verified with @keys, or inspected into @sigs (room *@n_sigs, then the count). */
+static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
+		     struct fit_sig_info *sigs, unsigned int *n_sigs, struct fit_bundle *out, struct sf_err *err)
 {
+	struct parse *p = NULL;
 	void *copy = NULL;
 	int ret;
 
@@ -137,14 +139,24 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, struc
 	/* libfdt 1.6.1 refuses trees that are not 8-byte aligned */
 	if ((uintptr_t)fit % 8) {
 		copy = malloc(fit_size);
-		if (!copy)
-			return sf_fail(err, SF_R_NO_MEMORY, "out of memory reading the header");
-		memcpy(copy, fit, fit_size);
-		fit = copy;
+		if (copy)
+			fit = memcpy(copy, fit, fit_size);
 	}
+	p = calloc(1, sizeof(*p));
+	if (!p || ((uintptr_t)fit % 8)) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory reading the header");
+		goto out;
+	}
+	p->keys = keys;
+	p->sigs = sigs;
+	p->room = sigs ? *n_sigs : 0;
 	ret = parse_checked(fit, fit_size, file_size, p, err);
 	if (!ret)
 		memcpy(out, &p->b, sizeof(p->b));
+	if (!ret && n_sigs)
+		*n_sigs = p->n_sigs;
+out:
+	free(p);
 	free(copy);
 	return ret;
 }
@@ -152,34 +164,13 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, struc
 int fit_verify(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
 	       struct fit_bundle *out, struct sf_err *err)
 {
-	struct parse *p;
-	int ret;
-
 	if (!keys || !keyring_count(keys))
 		return sf_fail(err, SF_R_KEYRING, "no trusted key: the keyring is empty");
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return sf_fail(err, SF_R_NO_MEMORY, "out of memory reading the header");
-	p->keys = keys;
-	ret = fit_parse(fit, fit_size, file_size, p, out, err);
-	free(p);
-	return ret;
+	return fit_parse(fit, fit_size, file_size, keys, NULL, NULL, out, err);
 }
 
 int fit_inspect(const void *fit, size_t fit_size, uint64_t file_size, struct fit_bundle *out,
 		struct fit_sig_info *sigs, unsigned int *n_sigs, struct sf_err *err)
 {
-	struct parse *p;
-	int ret;
-
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return sf_fail(err, SF_R_NO_MEMORY, "out of memory reading the header");
-	p->sigs = sigs;
-	p->room = sigs ? *n_sigs : 0;
-	ret = fit_parse(fit, fit_size, file_size, p, out, err);
-	if (!ret)
-		*n_sigs = p->n_sigs;
-	free(p);
-	return ret;
+	return fit_parse(fit, fit_size, file_size, NULL, sigs, n_sigs, out, err);
 }

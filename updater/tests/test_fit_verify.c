@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * fit_verify() and fit_inspect() on in-memory bundles: what verifies, and every
- * refusal with the reason it must give. Keys are generated for this run; the
+ * refusal with the reason it must give (fit.c and its parts: fit_walk.c,
+ * fit_check.c, fit_prop.c, fit_layout.c, fit_sig.c, fit_meta.c). Keys are generated for this run; the
  * keyring folder holds "dev" (RSA-2048) and "ec" (P-256); "evil" and "mallory"
  * sign but are not trusted.
  */
@@ -645,6 +646,64 @@ static void test_external_data(void)
 	refused(blob, size, SF_R_LAYOUT, "64-bit data-size");
 }
 
+/* Sets image @node's data-position, after signing (placement is not signed). */
+static void *placed(const struct fb_image *img, unsigned int n, const char *node, uint32_t pos, size_t *size)
+{
+	uint8_t *blob = fb_make_bundle(img, n, &dev, size);
+	char path[64];
+
+	snprintf(path, sizeof(path), "/images/%s", node);
+	set_u32(blob, path, "data-position", pos);
+	return blob;
+}
+
+/*
+ * The layout a stream can read: in data order, no overlap and no gap past the
+ * next 64 KiB boundary (what mkimage -E, -p and -B make, docs/bundles.md).
+ */
+static void test_layout(void)
+{
+	static const struct fb_image two[] = {
+		{ .node = "webkit-1", .component = "webkit", .version = "26.3", .sv = 1, .size = 5000 },
+		{ .node = "libc-1", .component = "libc", .version = "2.36", .sv = 2, .size = 4099 },
+	};
+	const uint32_t al = FIT_DATA_ALIGN_MAX, end1 = 4096 + 5000, next = (end1 + al - 1) / al * al;
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err;
+	size_t size;
+	void *blob;
+
+	blob = placed(two, 2, "libc-1", end1, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "the next image right after the previous one (mkimage -E)");
+	free(blob);
+	blob = placed(two, 2, "libc-1", (end1 + 3) & ~3u, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "at the next 4-byte boundary (mkimage -E -p)");
+	free(blob);
+	blob = placed(two, 2, "libc-1", next, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "at the next 64 KiB boundary (mkimage -E -B 0x10000)");
+	free(blob);
+	refused(placed(two, 2, "libc-1", next + 4, &size), size, SF_R_LAYOUT, "4 bytes past the next 64 KiB boundary");
+	refused(placed(two, 2, "libc-1", end1 - 1, &size), size, SF_R_LAYOUT, "one byte over the image before");
+	blob = placed(one, 1, "webkit-1", al, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "the first image at 64 KiB (mkimage -E -p 0x10000)");
+	free(blob);
+	refused(placed(one, 1, "webkit-1", al + 4, &size), size, SF_R_LAYOUT, "the first image past 64 KiB");
+	refused(placed(one, 1, "webkit-1", 0x40000000, &size), size, SF_R_LAYOUT,
+		"the first image 1 GiB away (a pipe would be read that far)");
+
+	/* data order need not be loadables order: libc first in the file */
+	blob = fb_make_bundle(two, 2, &dev, &size);
+	set_u32(blob, "/images/libc-1", "data-position", 4096);
+	set_u32(blob, "/images/webkit-1", "data-position", 4096 + 8192);
+	if (!ok(!verify(blob, size, 4096 + 8192 + 5000, b, &err), "images in the file in another order than loadables"))
+		tap_diag("%s", err.msg);
+	free(blob);
+	/* the same check with its real file size: one byte short is an input that ended early */
+	blob = fb_make_bundle(two, 2, &dev, &size);
+	refused_sized(blob, size, 4096 + 8192 + 4099 - 1, SF_R_INPUT_TRUNCATED, "the last image one byte short");
+	free(b);
+}
+
 /* A tree change that the signer signed: only the metadata rules can refuse it. */
 static void meta_case(const char *prop, const void *val, size_t len, bool del, int reason, const char *what)
 {
@@ -720,6 +779,45 @@ static void test_metadata(void)
 
 	blob = fb_make_bundle(same, 2, &ec, &size);
 	refused(blob, size, SF_R_METADATA, "one component twice");
+}
+
+/* Text that U-Boot's env import/export, JSON or a terminal would change is refused, signed or not. */
+static void test_text_rules(void)
+{
+	static const char *const boards[] = { "sim\\x86", "sim=1", "sim\nverified: signed with key 'dev'",
+					      "\x1b[2Jsim", "sim\x7f" };
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct fit_sig_info sigs[1];
+	unsigned int n = 1;
+	struct fb_node *t;
+	struct sf_err err;
+	size_t size;
+	void *blob;
+
+	meta_case("slotflip,version", "1.1 \\(a)", 9, false, SF_R_METADATA, "a backslash in a version");
+	meta_case("slotflip,version", "1.1=2", 6, false, SF_R_METADATA, "'=' in a version");
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, IMG, "slotflip,version", "26.3 (a)");
+	fb_prop_str(t, IMG, "slotflip,base-version", "26\\3");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	refused(blob, size, SF_R_METADATA, "a backslash in a base version");
+	for (unsigned int i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
+		t = fb_bundle(one, 1, &ec);
+		fb_prop_str(t, CONF, "compatible", boards[i]);
+		blob = signed_tree(t, &ec, NULL, 0, &size);
+		/* unverified too: bundle info shows no board it would not accept */
+		n = 1;
+		is_reason(fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err), &err, SF_R_METADATA,
+			  "board %u refused unverified (fit_inspect)", i);
+		refused(blob, size, SF_R_METADATA, "board with a character U-Boot, JSON or a terminal would change");
+	}
+	t = fb_bundle(one, 1, &ec);
+	fb_prop_str(t, CONF, "compatible", "\"sim\" <rev 2>");
+	blob = signed_tree(t, &ec, NULL, 0, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) && !strcmp(b->board, "\"sim\" <rev 2>"),
+	   "quotes and angle brackets stay allowed");
+	free(blob);
+	free(b);
 }
 
 static void test_input(void)
@@ -818,11 +916,8 @@ int main(void)
 	struct sf_err err = { 0 };
 	char *dir;
 
-	if (!IS_ENABLED(CONFIG_SIG_RSA) || !IS_ENABLED(CONFIG_SIG_ECDSA)) {
-		/* the fixtures use both algorithms; test_keyring checks the refusal */
-		tap_diag("skipped: needs CONFIG_SIG_RSA and CONFIG_SIG_ECDSA");
+	if (!fb_both_algorithms())
 		return tap_done();
-	}
 	dir = fb_tmpdir();
 	fb_key_gen(&dev, "dev", FB_RSA2048);
 	fb_key_gen(&mallory, "mallory", FB_RSA2048);
@@ -843,6 +938,8 @@ int main(void)
 	test_hashed_strings();
 	test_external_data();
 	test_metadata();
+	test_layout();
+	test_text_rules();
 	test_input();
 	test_inspect();
 
