@@ -384,6 +384,18 @@ static void test_key_blobs(void)
 	keyring_free(kr);
 	kr = NULL;
 
+	free(b);
+}
+
+/* The blob without required marks, and beside a PEM key of one of its names. */
+static void test_key_blob_marks(void)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct keyring *kr = NULL;
+	struct sf_err err = { 0 };
+	char ub[512];
+
+	snprintf(ub, sizeof(ub), "%s", sub("ub"));
 	tf_run("cp '%s' '%s'", sub("ub/keys.dtb"), sub("ub/blob/keys.dtb"));
 	ok(!tf_run("cd '%s' && fdtput -d blob/keys.dtb /signature/key-prod required", ub), "no key marked required");
 	ok(!keyring_load(&kr, sub("ub/blob"), &err), "blob loads: %s", err.msg);
@@ -398,6 +410,12 @@ static void test_key_blobs(void)
 	is_reason(keyring_load(&kr, sub("ub/blob"), &err), &err, SF_R_KEYRING, "a blob key and a PEM key of one name");
 	keyring_free(kr);
 
+	free(b);
+}
+
+/* A key blob broken one value at a time: each is a configuration error. */
+static void test_key_blob_errors(void)
+{
 	dtb_fails("d1", "fdtput -t x keys.dtb /signature/key-prod rsa,n0-inverse 1234", "wrong n0-inverse");
 	dtb_fails("d2", "fdtput -t x keys.dtb /signature/key-prod rsa,r-squared 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
 			"0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1", "wrong r-squared");
@@ -423,7 +441,6 @@ static void test_key_blobs(void)
 			 " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"
 			 " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1", "2047-bit modulus");
 	dtb_fails("d20", "truncate -s -4 keys.dtb", "truncated blob");
-	free(b);
 }
 
 int main(void)
@@ -440,6 +457,8 @@ int main(void)
 	test_policy_errors();
 	test_sysconf();
 	test_key_blobs();
+	test_key_blob_marks();
+	test_key_blob_errors();
 	fb_key_free(&dev);
 	fb_key_free(&ec);
 	fb_key_free(&third);

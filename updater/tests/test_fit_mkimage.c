@@ -94,6 +94,18 @@ static void test_mkimage_bundles(const struct keyring *kr)
 	ok(image_is(path_of("rsa4096.fit"), &b->image[1], path_of("libc.img")), "second data is libc.img");
 	is_str(b->image[1].component, "libc", "second component");
 
+	/* the layouts mkimage makes with several images: the data of each next image at most one alignment away */
+	if (!ok(!verify_file(path_of("multi-p.fit"), kr, b, &err), "mkimage -E -p 0x1000, two images, verifies"))
+		tap_diag("%s", err.msg);
+	is_int(b->image[0].data_offset, 0x1000, "  first image at 0x1000");
+	is_int(b->image[1].data_offset, (0x1000 + b->image[0].data_size + 3) & ~3ULL,
+	       "  the second at the next 4-byte boundary");
+	if (!ok(!verify_file(path_of("aligned.fit"), kr, b, &err), "mkimage -E -B 0x10000, two images, verifies"))
+		tap_diag("%s", err.msg);
+	is_int(b->header_size, 0x10000, "  the header padded to 64 KiB");
+	is_int(b->image[1].data_offset, 0x20000, "  the second image at the next 64 KiB boundary");
+	ok(image_is(path_of("aligned.fit"), &b->image[1], path_of("libc.img")), "  second data is libc.img");
+
 	if (!ok(!verify_file(path_of("ecdsa.fit"), kr, b, &err), "mkimage ECDSA P-256 bundle verifies"))
 		tap_diag("%s", err.msg);
 	is_str(b->key_name, "ec", "signed by ec");

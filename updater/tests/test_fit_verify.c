@@ -273,6 +273,15 @@ static void test_keys(void)
 	blob = signed_tree(t, &ec, NULL, 0, &size);
 	refused(blob, size, SF_R_ALGORITHM, "padding on an ECDSA signature");
 
+}
+
+/* Several signature nodes: which are looked at, and which failure is reported. */
+static void test_several_signatures(void)
+{
+	struct fb_node *t;
+	size_t size;
+	void *blob;
+
 	/* a first signature by an unknown key does not stop a second, trusted one */
 	t = fb_bundle(one, 1, &dev);
 	fb_prop_str(t, CONF "/signature-0", "key-name-hint", "unknown");
@@ -567,7 +576,6 @@ static void test_external_data(void)
 		{ .node = "libc-1", .component = "libc", .version = "2.36", .sv = 2, .size = 4096 },
 	};
 	uint64_t file_size = 4096 + 3000;
-	struct fb_node *t;
 	size_t size;
 	uint8_t *blob;
 
@@ -606,6 +614,15 @@ static void test_external_data(void)
 	blob = fb_make_bundle(two, 2, &dev, &size);
 	set_u32(blob, "/images/libc-1", "data-position", 4096 + 4999);
 	refused(blob, size, SF_R_LAYOUT, "overlapping images");
+
+}
+
+/* data-offset, and the properties that place data. */
+static void test_data_properties(void)
+{
+	struct fb_node *t;
+	size_t size;
+	uint8_t *blob;
 
 	/* data-offset counts from the header end rounded up to 4 bytes */
 	t = fb_bundle(one, 1, &dev);
@@ -932,11 +949,13 @@ int main(void)
 	test_valid();
 	test_forged();
 	test_keys();
+	test_several_signatures();
 	test_hashed_nodes();
 	test_structure();
 	test_configuration();
 	test_hashed_strings();
 	test_external_data();
+	test_data_properties();
 	test_metadata();
 	test_layout();
 	test_text_rules();
