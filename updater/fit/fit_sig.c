@@ -143,21 +143,20 @@ static void tally_one(const void *fit, int sig, const char *sname, const char *c
 	char what[2 * FIT_NAME_MAX + 32];
 	struct sf_err e = { 0 };
 	const char *hint;
+	int ret;
 
 	snprintf(what, sizeof(what), "%s of configuration '%s'", sname, conf_name);
-	if (sf_fdt_string(fit, sig, "key-name-hint", &hint)) {
+	if (sf_fdt_string(fit, sig, "key-name-hint", &hint))
 		hint = NULL;
-		if (sf_fail(&e, SF_R_UNKNOWN_KEY, "%s names no key (key-name-hint)", what) < 0)
-			goto failed;
-	}
-	for (unsigned int i = 0; i < t->n_signers; i++)
+	for (unsigned int i = 0; hint && i < t->n_signers; i++)
 		if (!strcmp(t->signers[i], hint))
 			return; /* verified already */
-	if (!check_one(fit, sig, what, hint, inc, keys, &e)) {
+	ret = hint ? check_one(fit, sig, what, hint, inc, keys, &e) :
+		     sf_fail(&e, SF_R_UNKNOWN_KEY, "%s names no key (key-name-hint)", what);
+	if (!ret) {
 		t->signers[t->n_signers++] = hint;
 		return;
 	}
-failed:
 	if (hint && keyring_counts(keys, hint)) {
 		if (!t->counted.cat)
 			t->counted = e;

@@ -21,6 +21,8 @@
  * signature by each of them (mode "all", the default, as U-Boot) or by one of
  * them (mode "any"); signatures by other keys then count for nothing. A
  * revoked key's signatures never count, whatever else the bundle carries.
+ * The verifier checks each signature with keyring_verify() and leaves the
+ * decision to keyring_accept().
  *
  * Keys are loaded once, up front: no path is ever built from a bundle's bytes.
  */

@@ -20,7 +20,7 @@ static int read_blob(const char *path, void **blob, size_t *size, struct sf_err 
 	if (ret == -EINVAL || ret == -EFBIG)
 		return sf_fail(err, SF_ECONFIG, "%s: not a regular file of 1 to %d bytes", path, SYSCONF_MAX_SIZE);
 	if (ret == -ENOMEM)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "%s", path);
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory reading %s", path);
 	if (ret)
 		return sf_fail_errno(err, SF_ECONFIG, ret, "cannot read system description '%s'", path);
 	return 0;
