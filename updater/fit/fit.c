@@ -149,7 +149,7 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 	}
 	p->keys = keys;
 	p->sigs = sigs;
-	p->room = sigs ? *n_sigs : 0;
+	p->room = sigs && n_sigs ? *n_sigs : 0;
 	ret = parse_checked(fit, fit_size, file_size, p, err);
 	if (!ret)
 		memcpy(out, &p->b, sizeof(p->b));
