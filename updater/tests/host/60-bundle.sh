@@ -88,7 +88,7 @@ json_refused 3 hash-mismatch "a payload changed" bundle verify --json --keyring 
 head -c 6000 "$board/good.fit" >"$board/short.fit"
 json_refused 9 input-truncated "a download cut short" bundle verify --json --keyring "$board/keys" "$board/short.fit"
 head -c 300 "$board/good.fit" >"$board/shorter.fit"
-json_refused 9 input-truncated "cut inside the header" bundle info --json "$board/shorter.fit"
+json_refused 3 malformed "cut inside the header (nothing verified: no bundle)" bundle info --json "$board/shorter.fit"
 printf 'garbage' >"$board/garbage.fit"
 json_refused 3 not-a-bundle "not a bundle" bundle info --json "$board/garbage.fit"
 json_refused 10 input-not-found "a missing bundle" bundle info --json "$board/nosuch.fit"
