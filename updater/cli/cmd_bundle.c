@@ -52,7 +52,7 @@ static const char info_usage[] =
 	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
 
 static const char bundle_usage[] =
-	"usage: slotflip [--json] bundle create|verify|info ...\n"
+	"usage: slotflip bundle create|verify|info [--json] ...\n"
 	"       slotflip bundle help [create|verify|info]\n"
 	"\n"
 	"  create   make and sign a bundle\n"
