@@ -149,7 +149,7 @@ $(test-bins): $(O)/%: $(O)/%.o $(test-support) $(O)/libslotflip-boot.a $(O)/libs
 	$(Q)$(CC) $(SF_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(SF_LDLIBS)
 
 # the command's own logic is tested apart from main()
-$(O)/updater/tests/test_cli: $(addprefix $(O)/,$(cli-lib-y))
+$(O)/updater/tests/test_cli $(O)/updater/tests/test_cli_bundle: $(addprefix $(O)/,$(cli-lib-y))
 
 tests: $(O)/slotflip $(test-bins)
 

@@ -175,8 +175,12 @@ static int dispatch(struct cli *c, int argc, char **argv, struct sf_err *err)
 		cmd = argc > 1 ? cli_find_command(argv[1]) : NULL;
 		if (argc > 1 && !cmd)
 			return cli_usage(err, "help: unknown command '%s' (see 'slotflip help')", argv[1]);
-		if (cmd && cmd->fn == cmd_bundle)
-			return cmd_bundle(c, argc - 1, argv + 1, err);
+		/* "help bundle [SUBCOMMAND]" is "bundle help [SUBCOMMAND]" */
+		if (cmd && cmd->fn == cmd_bundle) {
+			argv[0] = argv[1];
+			argv[1] = "help";
+			return cmd_bundle(c, argc, argv, err);
+		}
 		return show_help(c, cmd);
 	}
 	cmd = cli_find_command(argv[0]);

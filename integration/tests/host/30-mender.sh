@@ -306,10 +306,10 @@ like "$inv" "slotflip_libcrypto_version=$odd" "  a version with blanks, quotes a
 is "$(printf '%s\n' "$inv" | grep -c '^slotflip_components=')" 3 "  three components listed"
 inv=$(SLOTFLIP_CONFIG=$board/missing.dtb /usr/share/mender/inventory/mender-inventory-slotflip)
 is "$?" 7 "inventory without a system description: slotflip's exit code 7"
-like "$inv" "slotflip_status=error: cannot open system description" "  and one attribute saying why"
+like "$inv" "slotflip_status=error: cannot read system description" "  and one attribute saying why"
 if [ ! -e /etc/slotflip/system.dtb ]; then
 	inv=$(env -u SLOTFLIP_CONFIG /usr/share/mender/inventory/mender-inventory-slotflip)
-	like "$inv" "cannot open system description '/etc/slotflip/system.dtb'" \
+	like "$inv" "cannot read system description '/etc/slotflip/system.dtb'" \
 		"without SLOTFLIP_CONFIG the inventory uses slotflip's default path"
 else
 	ok 0 "# skip this machine has /etc/slotflip/system.dtb"

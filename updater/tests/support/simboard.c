@@ -213,7 +213,8 @@ void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsi
 	struct sf_err err;
 
 	snprintf(key, sizeof(key), "%s/dev.key", dir);
-	o.key_path = key;
+	o.n_keys = 1;
+	o.key[0].path = key;
 	for (unsigned int k = 0; k < n; k++) {
 		FILE *f;
 
