@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "delta/delta_format.h"
 #include "fit/fit_internal.h"
 
@@ -30,15 +31,15 @@ static int get_size(const void *fit, int img, const char *prop, const char *what
 
 	v = fdt_getprop(fit, img, prop, &len);
 	if (!v)
-		return sf_fail(err, SF_EVERIFY, "%s: a delta image needs %s", what, prop);
+		return sf_fail(err, SF_R_METADATA, "%s: a delta image needs %s", what, prop);
 	if (len != 4 && len != 8)
-		return sf_fail(err, SF_EVERIFY, "%s: %s is %d bytes, expected 4 or 8", what, prop, len);
+		return sf_fail(err, SF_R_METADATA, "%s: %s is %d bytes, expected 4 or 8", what, prop, len);
 	for (int i = 0; i < len; i++)
 		n = n << 8 | v[i];
 	if (!n)
-		return sf_fail(err, SF_EVERIFY, "%s: %s is 0", what, prop);
+		return sf_fail(err, SF_R_METADATA, "%s: %s is 0", what, prop);
 	if (n > (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * MIB)
-		return sf_fail(err, SF_EVERIFY, "%s: %s %llu exceeds the limit of %d MiB", what, prop,
+		return sf_fail(err, SF_R_LIMIT, "%s: %s %llu exceeds the limit of %d MiB", what, prop,
 			       (unsigned long long)n, CONFIG_MAX_IMAGE_SIZE_MIB);
 	*out = n;
 	return 0;
@@ -52,9 +53,9 @@ static int get_sha256(const void *fit, int img, const char *prop, const char *wh
 
 	v = fdt_getprop(fit, img, prop, &len);
 	if (!v)
-		return sf_fail(err, SF_EVERIFY, "%s: a delta image needs %s", what, prop);
+		return sf_fail(err, SF_R_METADATA, "%s: a delta image needs %s", what, prop);
 	if (len != SHA256_LEN)
-		return sf_fail(err, SF_EVERIFY, "%s: %s is %d bytes, expected %d", what, prop, len, SHA256_LEN);
+		return sf_fail(err, SF_R_METADATA, "%s: %s is %d bytes, expected %d", what, prop, len, SHA256_LEN);
 	memcpy(out, v, SHA256_LEN);
 	return 0;
 }
@@ -72,12 +73,12 @@ int fit_read_delta(const void *fit, int img, const char *what, struct fit_delta 
 	if (!format) {
 		for (size_t i = 0; i < sizeof(delta_props) / sizeof(delta_props[0]); i++)
 			if (fdt_getprop(fit, img, delta_props[i], NULL))
-				return sf_fail(err, SF_EVERIFY, "%s: %s without %s", what, delta_props[i], P_FORMAT);
+				return sf_fail(err, SF_R_METADATA, "%s: %s without %s", what, delta_props[i], P_FORMAT);
 		return 0;
 	}
 	if (strcmp(format, DELTA_FORMAT_NAME))
-		return sf_fail(err, SF_EVERIFY, "%s: %s '%s' is not a delta format this slotflip reads (%s)", what,
-			       P_FORMAT, fit_sanitize(shown, sizeof(shown), format, strlen(format)),
+		return sf_fail(err, SF_R_METADATA, "%s: %s '%s' is not a delta format this slotflip reads (%s)", what,
+			       P_FORMAT, sf_text_sanitize(shown, sizeof(shown), format, strlen(format)),
 			       DELTA_FORMAT_NAME);
 	ret = get_size(fit, img, delta_props[0], what, &out->source_size, err);
 	ret = ret ?: get_sha256(fit, img, delta_props[1], what, out->source_sha256, err);

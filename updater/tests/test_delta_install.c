@@ -201,8 +201,8 @@ static void test_apply(void)
 int main(void)
 {
 	char base[128], delta[128], stale[128];
-	struct sim_spec b = { "webkit", "1", 1, NULL, NULL }, d = { "webkit", "1 (a)", 1, "1", "1" },
-			s = { "webkit", "1 (b)", 1, "1", "1 (a)" };
+	struct sim_spec b = { "webkit", "1", 1, NULL, NULL, NULL }, d = { "webkit", "1 (a)", 1, "1", NULL, "1" },
+			s = { "webkit", "1 (b)", 1, "1", NULL, "1 (a)" };
 
 	tap_tmpdir(tmp, "delta-install");
 	keys = sim_setup(tmp);

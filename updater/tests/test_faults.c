@@ -295,13 +295,13 @@ static void test_syscalls(void)
 
 int main(void)
 {
-	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1", NULL }, { "libcrypto", "2", 2, NULL, NULL },
-				   { "kernel", "2", 2, NULL, NULL } };
+	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1", NULL, NULL }, { "libcrypto", "2", 2, NULL, NULL, NULL },
+				   { "kernel", "2", 2, NULL, NULL, NULL } };
 
 	tap_tmpdir(tmp, "faults");
 	keys = sim_setup(tmp);
 	for (unsigned int c = 0; c < SIM_COMPS; c++) {
-		struct sim_spec s = { sim_comps[c], "1", 1, NULL, NULL };
+		struct sim_spec s = { sim_comps[c], "1", 1, NULL, NULL, NULL };
 
 		snprintf(base_bundle[c], sizeof(base_bundle[c]), "%s/base-%u.fit", tmp, c);
 		sim_bundle(tmp, base_bundle[c], &s, 1);
@@ -309,7 +309,7 @@ int main(void)
 	snprintf(bundle, sizeof(bundle), "%s/all.fit", tmp);
 	sim_bundle(tmp, bundle, all, 3);
 	{
-		struct sim_spec d = { "webkit", "1 (a)", 1, "1", "1" };
+		struct sim_spec d = { "webkit", "1 (a)", 1, "1", NULL, "1" };
 
 		snprintf(delta_bundle, sizeof(delta_bundle), "%s/delta.fit", tmp);
 		sim_bundle(tmp, delta_bundle, &d, 1);
