@@ -200,6 +200,70 @@ static inline void bytes_add(uint8_t *out, const uint8_t *pred, const uint8_t *r
 }
 
 /*
+ * The units of walk(), each in both directions: @iq holds residuals (decode;
+ * NULL: zeros) or target bytes (encode), @oq receives the other, @mark (or
+ * NULL) says which bytes a learnt address covers. Each returns its length.
+ */
+
+/* A 32-bit word predicted as itself. */
+static inline __attribute__((always_inline)) unsigned int word_unit(const uint8_t *sq, const uint8_t *iq, uint8_t *oq,
+								     uint8_t *mark, bool encode)
+{
+	uint32_t pred = le32(sq);
+
+	if (encode && iq)
+		put_le32(oq, le32(iq) - pred);
+	else
+		put_le32(oq, pred + (iq ? le32(iq) : 0));
+	if (mark)
+		memset(mark, 0, 4);
+	return 4;
+}
+
+/* A rel32 operand aimed at source address @t, from target address @at (the unit's). */
+static inline __attribute__((always_inline)) unsigned int rel_unit(struct delta_pred *p, uint32_t t, int64_t at,
+								    int64_t cur, const uint8_t *sq, const uint8_t *iq,
+								    uint8_t *oq, uint8_t *mark, bool encode)
+{
+	uint32_t pred = le32(sq) + (uint32_t)(rel_shift(p, t, cur) - cur), nv;
+	uint8_t pb[4];
+
+	put_le32(pb, pred);
+	if (encode && iq) {
+		nv = le32(iq);
+		bytes_sub(oq, iq, pb, 4);
+	} else {
+		bytes_add(oq, pb, iq, 4);
+		nv = le32(oq);
+	}
+	rel_learn(p, t, at + 4 + (int32_t)nv - t);
+	if (mark)
+		memset(mark, 1, 4);
+	return 4;
+}
+
+/* An absolute 64-bit address @v below 4 GiB. */
+static inline __attribute__((always_inline)) unsigned int abs_unit(struct delta_pred *p, uint64_t v, const uint8_t *iq,
+								    uint8_t *oq, uint8_t *mark, bool encode)
+{
+	uint64_t pred = v + (uint64_t)abs_shift(p, (uint32_t)v), nv;
+	uint8_t pb[8];
+
+	delta_put_le64(pb, pred);
+	if (encode && iq) {
+		nv = delta_le64(iq);
+		bytes_sub(oq, iq, pb, 8);
+	} else {
+		bytes_add(oq, pb, iq, 8);
+		nv = delta_le64(oq);
+	}
+	abs_learn(p, (uint32_t)v, (int64_t)(nv - v));
+	if (mark)
+		memset(mark, 1, 8);
+	return 8;
+}
+
+/*
  * The one walk over the units, for both directions: @in holds residuals
  * (decode; NULL: zeros) or target bytes (encode), @out receives the other.
  */
@@ -227,35 +291,14 @@ static inline __attribute__((always_inline)) uint64_t walk(struct delta_pred *p,
 		if ((flags & DELTA_T_WORD) && !(so & 3) && q && q + 4 <= run->len &&
 		    !(op_before[sq[-1]] | op_before[sq[0]] | op_before[sq[1]] | op_before[sq[2]]) &&
 		    (!(flags & DELTA_T_ABS64) || (so & 7) || q + 8 > run->len || le32(sq + 4))) {
-			uint32_t pred = le32(sq);
-
-			if (encode && iq)
-				put_le32(oq, le32(iq) - pred);
-			else
-				put_le32(oq, pred + (iq ? le32(iq) : 0));
-			if (mark)
-				memset(mark + (q - pos), 0, 4);
-			q += 4;
+			q += word_unit(sq, iq, oq, mark ? mark + (q - pos) : NULL, encode);
 			continue;
 		}
 		t = rel_target(p, run, sq, q);
 
 		if (t >= 0) {
-			uint32_t pred = le32(sq) + (uint32_t)(rel_shift(p, (uint32_t)t, cur) - cur), nv;
-			uint8_t pb[4];
-
-			put_le32(pb, pred);
-			if (encode && iq) {
-				nv = le32(iq);
-				bytes_sub(oq, iq, pb, 4);
-			} else {
-				bytes_add(oq, pb, iq, 4);
-				nv = le32(oq);
-			}
-			rel_learn(p, (uint32_t)t, (int64_t)(run->dst + q) + 4 + (int32_t)nv - t);
-			if (mark)
-				memset(mark + (q - pos), 1, 4);
-			q += 4;
+			q += rel_unit(p, (uint32_t)t, (int64_t)(run->dst + q), cur, sq, iq, oq,
+				      mark ? mark + (q - pos) : NULL, encode);
 			continue;
 		}
 		/* an address below 4 GiB: its high half is zero (one load rejects most words) */
@@ -263,34 +306,12 @@ static inline __attribute__((always_inline)) uint64_t walk(struct delta_pred *p,
 			uint64_t v = le32(sq);
 
 			if (v >= DELTA_ABS_MIN && v <= DELTA_ADDR_MAX) {
-				uint64_t pred = v + (uint64_t)abs_shift(p, (uint32_t)v), nv;
-				uint8_t pb[8];
-
-				delta_put_le64(pb, pred);
-				if (encode && iq) {
-					nv = delta_le64(iq);
-					bytes_sub(oq, iq, pb, 8);
-				} else {
-					bytes_add(oq, pb, iq, 8);
-					nv = delta_le64(oq);
-				}
-				abs_learn(p, (uint32_t)v, (int64_t)(nv - v));
-				if (mark)
-					memset(mark + (q - pos), 1, 8);
-				q += 8;
+				q += abs_unit(p, v, iq, oq, mark ? mark + (q - pos) : NULL, encode);
 				continue;
 			}
 		}
 		if ((flags & DELTA_T_WORD) && !(so & 3) && q + 4 <= run->len && !rel_within(p, run, sq, q, 3)) {
-			uint32_t pred = le32(sq);
-
-			if (encode && iq)
-				put_le32(oq, le32(iq) - pred);
-			else
-				put_le32(oq, pred + (iq ? le32(iq) : 0));
-			if (mark)
-				memset(mark + (q - pos), 0, 4);
-			q += 4;
+			q += word_unit(sq, iq, oq, mark ? mark + (q - pos) : NULL, encode);
 			continue;
 		}
 		if (encode && iq)
