@@ -14,6 +14,7 @@
 # "qemu-aarch64-static -cpu max"): the unit tests run under it and the host
 # integration tests get a SLOTFLIP that runs BUILD_DIR/slotflip under it. The
 # boot script tests, which do not run slotflip, are left to the native run.
+# SF_HOST_TESTS ("10-story 60-bundle ...") runs only the host tests it names.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 passed=0
@@ -69,6 +70,8 @@ for build in "$@"; do
 	done
 	for t in $hosttests; do
 		[ -f "$t" ] || continue
+		# SF_HOST_TESTS, when set: only the host tests it names (without .sh)
+		case " ${SF_HOST_TESTS:-$(basename "$t" .sh)} " in *" $(basename "$t" .sh) "*) ;; *) continue ;; esac
 		run_one "${t#"$top"/} ($(basename "$build"))" env SLOTFLIP="$slotflip" BUILD="$build" \
 			TOP="$top" sh "$t"
 	done
