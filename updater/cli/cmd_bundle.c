@@ -257,6 +257,7 @@ static void bundle_fields(struct json *j, const struct fit_bundle *b)
 	json_kstr(j, "board", b->board);
 	json_kstr(j, "config", b->config);
 	json_kuint(j, "header_size", b->header_size);
+	json_kbool(j, "test_release", b->test_release);
 	json_key(j, "images");
 	json_arr(j);
 	for (unsigned int k = 0; k < b->n_images; k++) {
@@ -308,6 +309,8 @@ static void print_bundle(const struct fit_bundle *b)
 {
 	printf("bundle id %s: board %s, configuration %s, header %llu bytes\n", b->id, b->board, b->config,
 	       (unsigned long long)b->header_size);
+	if (b->test_release)
+		printf("  test release: installed, activated, then removed again automatically\n");
 	for (unsigned int k = 0; k < b->n_images; k++) {
 		const struct fit_image *img = &b->image[k];
 
