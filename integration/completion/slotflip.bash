@@ -30,8 +30,8 @@ _slotflip_spec() {
 	"policy set") echo "--json automatic=on automatic=off window= window=none" ;;
 	bundle) echo "@sub create verify info" ;;
 	"bundle create")
-		echo "--json -o= --output= -b= --board= -k= --key= -n= --key-name= --component= --version=" \
-			"--security-version= --base-version= --requires= --image="
+		echo "--json --test-release -o= --output= -b= --board= -k= --key= -n= --key-name= --component=" \
+			"--version= --security-version= --base-version= --requires= --image="
 		;;
 	"bundle verify") echo "--json --keyring= --board= @file -" ;;
 	"bundle info") echo "--json @file" ;;
