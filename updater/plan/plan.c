@@ -200,8 +200,9 @@ static int check_test_release(const struct fit_image *img, const struct comp_sta
 		return sf_fail(err, SF_R_POLICY,
 			       "a test release rehearses a soft restart: %s is activated by a reboot", img->component);
 	if (strcmp(act->version, img->base_version))
-		return sf_fail(err, SF_R_WRONG_BASELINE, "a test release runs on its baseline: %s %s needs %s, slot %s runs %s",
-			       c->name, img->version, img->base_version, slot_name(c->active), act->version);
+		return sf_fail(err, SF_R_WRONG_BASELINE,
+			       "a test release runs on its baseline: %s %s needs %s, slot %s runs %s", c->name,
+			       img->version, img->base_version, slot_name(c->active), act->version);
 	return 0;
 }
 
