@@ -4,8 +4,9 @@
 # installed, activated, committed and at once taken back to the baseline, byte
 # for byte, and recorded in status; it never blocks a later patch; a failing one
 # is recorded failed; one on a component that does not run its base, or a mark
-# on a baseline, is refused with nothing written; the mark can be neither added
-# to a signed bundle nor stripped from one.
+# on a baseline, is refused with nothing written; as a delta from the baseline
+# itself it is a bundle of 1.5 KB; the mark can be neither added to a signed
+# bundle nor stripped from one.
 . "$TOP/updater/tests/host/common.inc"
 new_board
 sf init >/dev/null || exit 1
@@ -123,6 +124,21 @@ is "$(echo "$tr" | json_q '[d["components"]["webkit"][k] for k in ("active", "tr
 is "$(echo "$tr" | json_q 'd["components"]["webkit"]["failure"]["reason"]')" health-check-failed \
 	"  the failure recorded as any fallback's"
 is "$(md5 "$board/slots/webkit_b.img")" "$slot_b" "  the baseline's slot untouched"
+
+# ---- as a delta from the baseline itself: a bundle of a few hundred bytes of payload ----
+sf bundle create --test-release -o "$board/test-delta.fit" -b sim-x86_64 -k "$key" --component webkit \
+	--version "26.3 (t)" --base-version 26.3 --security-version 5 --image "$board/webkit-26.3.img" \
+	--delta-from "$board/webkit-26.3.img" >/dev/null
+ok $? "a test release as a delta from the baseline's image"
+size=$(stat -c %s "$board/test-delta.fit")
+ok "$([ "$size" -lt 4096 ]; echo $?)" "  the whole bundle is $size bytes (the image: 1 MiB)"
+sf install "$board/test-delta.fit" >/dev/null && sf activate >/dev/null
+ok $? "  installed and activated"
+is "$(tr_status '[d["components"]["webkit"]["test_release"]["result"], d["components"]["webkit"]["active"]]')" \
+	'["passed", "b"]' "  passed, the baseline runs"
+is "$(md5 "$board/slots/webkit_b.img")" "$slot_b" "  its slot untouched"
+cmp -s -n 1048576 "$board/webkit-26.3.img" "$board/slots/webkit_a.img"
+ok $? "  the test release's slot holds the image the delta made: the baseline's"
 
 # ---- the mark on a baseline: refused by create and by install -----------------------
 sf_rc bundle create --test-release -o "$board/tr-base.fit" -b sim-x86_64 -k "$key" --component webkit \
