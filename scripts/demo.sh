@@ -6,10 +6,12 @@
 #
 # A baseline is installed and committed; a security patch streamed from standard
 # input fails its health check and is rolled back automatically; a second patch
-# is committed; the user removes it and the baseline runs again; a third patch
-# ships as a delta from the running image, a few KiB beside the full bundle's
-# 4 MiB; then forged, old, foreign, tampered and wrong-baseline bundles and a
-# delta for another image are refused.
+# is committed; the user removes it and the baseline runs again; a test release
+# of the baseline's own image (a delta from it) rehearses install, activation and
+# commit, then goes back to the baseline by itself; a third patch ships as a
+# delta from the running image, a few KiB beside the full bundle's 4 MiB; then
+# forged, old, foreign, tampered and wrong-baseline bundles and a delta for
+# another image are refused.
 set -eu
 sf_bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,6 +78,17 @@ step "The user removes the security update: back to the baseline"
 run slotflip remove webkit
 run slotflip status
 echo "fw_printenv: $(env_vars)"
+
+step "A test release: the baseline's own image as patch 26.3 (t), a delta from it, rehearses the whole path"
+cp "$board/26.3.img" "$board/img"
+bundle test.fit "26.3 (t)" 5 26.3 --delta-from "$board/26.3.img" --test-release
+run slotflip bundle info "$board/test.fit"
+echo "the test release: $(stat -c %s "$board/test.fit") bytes"
+run slotflip install "$board/test.fit"
+run slotflip activate
+run slotflip status
+printf '%s$ slotflip status --json | ...test_release%s\n' "$bold" "$norm"
+slotflip status --json | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["components"]["webkit"]["test_release"]))'
 
 step "Rapid security response 26.3 (c) as a delta from the image the board runs"
 image "$board/img" "webkit 26.3 (c)" "a fixed bounds check"

@@ -29,7 +29,8 @@
 #                         the device keyring); rootfs-V+webkit-26.3c.fit
 #                         are bundles of two components (one set): rootfs V
 #                         (1.1 healthy, 1.2 panics) and patch "26.3 (c)",
-#                         which requires rootfs>=V
+#                         which requires rootfs>=V; webkit-26.3t.fit is a
+#                         test release of the factory webkit 26.3's image
 # OUT/disk.img            the board's GPT (partitions/BOARD/gpt.sfdisk)
 #                         plus two test partitions (payload: a tar of
 #                         bundles; testctl: the scenario's control script),
@@ -175,6 +176,9 @@ bundle webkit-26.3a --component webkit --version "26.3 (a)" --security-version 4
 	--image "$OUT/webkit-26.3a.erofs"
 bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4 --base-version 26.3 \
 	--image "$OUT/webkit-26.3b.erofs"
+# a test release: the factory baseline's own image as a patch
+bundle webkit-26.3t --test-release --component webkit --version "26.3 (t)" --security-version 3 \
+	--base-version 26.3 --image "$OUT/webkit-26.3.erofs"
 for v in 1.1 1.2; do # one bundle: a kernel + rootfs and a patch that needs it
 	bundle "rootfs-$v+webkit-26.3c" --component rootfs --version $v --security-version 2 \
 		--image "$OUT/rootfs-$v.ext4" --component webkit --version "26.3 (c)" --security-version 4 \

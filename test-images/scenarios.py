@@ -15,7 +15,8 @@ restarts). A scenario passes when
   - no forbidden marker appears (e.g. a second boot in a soft restart),
   - the final environment, read on the host with fw_printenv -c from the
     image file, holds the expected values ("" = absent; BundleId(NAME): the
-    id of that bundle, computed here from its FIT header),
+    id of that bundle, computed here from its FIT header; Match(RE): a value
+    RE matches whole, for what holds times),
   - with 'stores': libubootenv stored the environment that many times since
     the factory state (the current copy's flags byte counts them; U-Boot's
     script writes each copy with the flags it read).
@@ -65,6 +66,25 @@ class BundleId:
 
     def __repr__(self):
         return 'the id of %s' % self.name
+
+
+class Match:
+    """An expected value that varies from run to run (times): one the regular expression matches whole."""
+
+    def __init__(self, regex):
+        self.regex = regex
+
+    def value(self, out):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, str) and re.fullmatch(self.regex, other) is not None
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        return 'a match of %s' % self.regex
 
 
 def status(**comps):
@@ -226,6 +246,23 @@ SCENARIOS = [
          once=[r'U-Boot 20\d\d', r'SF: rootfs .* up'],
          env=env(webkit_bad='b', webkit_bad_why='removed', webkit_b_ver='26.3 (a)', webkit_b_sv='4',
                  webkit_removed='4 26.3 (a)')),
+    dict(name='n', ctl='n-test-release.sh',
+         title='test release of webkit, soft restart: committed, then back to the baseline',
+         bundles=['webkit-26.3t.fit'], timeout=60,
+         expect=[UP % ('1.0', 'a'), SERVING % r'26\.3', r'install webkit-26.3t.fit exit 0', r'SF: webkit stopped',
+                 r"webkit selftest: health 'ok'", r'SF: webkit 26\.3 started', r'webkit: committed',
+                 r'SF-TEST: activate exit 0', SERVING % r'26\.3',
+                 r'SF-TEST: mounted at /opt/webkit: (/dev/vda5|\S*/webkit_a)$',
+                 r"SF-TEST: the baseline's slot is unchanged", r'test release 26\.3 \(t\): passed',
+                 r'SF-TEST: status \{.*"webkit": \{[^{}]*"active": "a", "trial": null, [^{}]*"test_release": \{"version": '
+                 r'"26\.3 \(t\)", "result": "passed", "when": "[0-9T:Z-]+", "install_ms": \d+, "activate_ms": \d+, '
+                 r'"remove_ms": \d+\}', r'SF-TEST: done'],
+         forbid=[r'CHANGED', r'SF: webkit 26\.3 \(t\)'],
+         once=[r'U-Boot 20\d\d', r'SF: rootfs .* up', r'SF: webkit stopped'],
+         stores=5,  # install 2, activate: the try 1, the commit 1, back to the baseline 1
+         env=env(webkit_bad='b', webkit_bad_why='removed', webkit_b_ver='26.3 (t)', webkit_b_sv='3',
+                 webkit_b_id=BundleId('webkit-26.3t.fit'),
+                 webkit_test=Match(r'passed \d+ \d+ \d+ \d+ 26\.3 \(t\)'))),
 ]
 
 SYSTEMD_UNIT = r'SF-TEST: unit %s ActiveState=%s ExecMainStatus=%d Result=%s'
@@ -394,7 +431,7 @@ def run_one(out, lay, s, demo):
     if erc:
         bad.append('fw_printenv cannot read the final environment')
     for k, v in s['env'].items():
-        want = v.value(out) if isinstance(v, BundleId) else v
+        want = v.value(out) if isinstance(v, (BundleId, Match)) else v
         if got.get(k, '') != want:
             bad.append('env %s = %r, want %r' % (k, got.get(k, ''), v if want == v else '%s (%r)' % (want, v)))
     if 'stores' in s:

@@ -28,11 +28,12 @@ _slotflip_spec() {
 	repair) echo "--active= --floor= @comp" ;;
 	policy) echo "--json @sub set" ;;
 	"policy set") echo "--json automatic=on automatic=off window= window=none" ;;
-	bundle) echo "@sub create verify info" ;;
+	bundle) echo "@sub create delta verify info" ;;
 	"bundle create")
-		echo "--json -o= --output= -b= --board= -k= --key= -n= --key-name= --component= --version=" \
-			"--security-version= --base-version= --requires= --image="
+		echo "--json --test-release -o= --output= -b= --board= -k= --key= -n= --key-name= --component=" \
+			"--version= --security-version= --base-version= --requires= --image= --delta-from="
 		;;
+	"bundle delta") echo "--json -o= --output= @file" ;;
 	"bundle verify") echo "--json --keyring= --board= @file -" ;;
 	"bundle info") echo "--json @file" ;;
 	esac
@@ -65,7 +66,7 @@ _slotflip_takes_value() {
 # _slotflip_value OPTION PARTIAL PREFIX: complete the value of OPTION
 _slotflip_value() {
 	case $1 in
-	--config | -o | --output | -k | --key | --image)
+	--config | -o | --output | -k | --key | --image | --delta-from)
 		mapfile -t COMPREPLY < <(compgen -f -P "$3" -- "$2")
 		compopt -o filenames 2>/dev/null
 		;;

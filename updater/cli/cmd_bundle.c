@@ -17,7 +17,8 @@
 #include "sf_kconfig.h"
 
 static const char create_usage[] =
-	"usage: slotflip bundle create [--json] -o OUT -b BOARD -k KEY [-n NAME] [-k KEY [-n NAME]]... IMAGE...\n"
+	"usage: slotflip bundle create [--json] [--test-release] -o OUT -b BOARD -k KEY [-n NAME] [-k KEY [-n NAME]]... "
+	"IMAGE...\n"
 	"  IMAGE: --component C --version V --security-version N [--base-version B]\n"
 	"         [--requires 'c>=v,...'] --image FILE [--delta-from ACTIVE]\n"
 	"\n"
@@ -29,6 +30,9 @@ static const char create_usage[] =
 	"                            signs again (dual signing during a key rotation, docs/keys.md)\n"
 	"  -n, --key-name NAME       key-name-hint of the -k before it (default: its file name\n"
 	"                            without the extension)\n"
+	"  --test-release            a test release: patches (--base-version) that carry the running\n"
+	"                            baseline's own image; installed, activated, committed, then\n"
+	"                            removed again at once, recorded in status (docs/bundles.md)\n"
 	"  --component C             component name, [a-z0-9_]{1,16}\n"
 	"  --version V               its version: \"26.3\", or a patch \"26.3 (a)\"\n"
 	"  --security-version N      its security version (0 to 4294967295)\n"
@@ -160,10 +164,15 @@ static int end_group(struct create_parse *p, const char *file, struct sf_err *er
 	return 0;
 }
 
-/* -o, -b once; -k once per key; -n once, after the -k it names. */
+/* -o, -b, --test-release once; -k once per key; -n once, after the -k it names. */
 static int global_option(struct create_parse *p, int opt, const char *arg, struct sf_err *err)
 {
 	switch (opt) {
+	case 'T':
+		if (p->o.test_release)
+			return usage_error(err, create_usage, "--test-release given twice", NULL);
+		p->o.test_release = true;
+		return 0;
 	case 'o':
 	case 'b':
 		if (*(opt == 'o' ? &p->o.out_path : &p->o.board))
@@ -193,7 +202,8 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		{ "component", required_argument, NULL, 'C' },	    { "version", required_argument, NULL, 'V' },
 		{ "security-version", required_argument, NULL, 'S' }, { "base-version", required_argument, NULL, 'B' },
 		{ "requires", required_argument, NULL, 'R' },	    { "image", required_argument, NULL, 'I' },
-		{ "delta-from", required_argument, NULL, 'D' },	    { NULL, 0, NULL, 0 },
+		{ "delta-from", required_argument, NULL, 'D' },	    { "test-release", no_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct create_parse *p;
 	int opt, ret = 0;
@@ -203,7 +213,7 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
 	opterr = 0;
 	while (!ret && (opt = getopt_long(argc, argv, "o:b:k:n:", opts, NULL)) != -1) {
-		if (strchr("obkn", opt))
+		if (strchr("obknT", opt))
 			ret = global_option(p, opt, optarg, err);
 		else if (opt == 'I')
 			ret = end_group(p, optarg, err);
@@ -257,6 +267,7 @@ static void bundle_fields(struct json *j, const struct fit_bundle *b)
 	json_kstr(j, "board", b->board);
 	json_kstr(j, "config", b->config);
 	json_kuint(j, "header_size", b->header_size);
+	json_kbool(j, "test_release", b->test_release);
 	json_key(j, "images");
 	json_arr(j);
 	for (unsigned int k = 0; k < b->n_images; k++) {
@@ -308,6 +319,8 @@ static void print_bundle(const struct fit_bundle *b)
 {
 	printf("bundle id %s: board %s, configuration %s, header %llu bytes\n", b->id, b->board, b->config,
 	       (unsigned long long)b->header_size);
+	if (b->test_release)
+		printf("  test release: installed, activated, then removed again automatically\n");
 	for (unsigned int k = 0; k < b->n_images; k++) {
 		const struct fit_image *img = &b->image[k];
 

@@ -187,6 +187,12 @@ static int check_opts(struct create_ctx *c, struct sf_err *err)
 	ret = check_keys(c, err);
 	for (unsigned int i = 0; i < o->n_images && !ret; i++)
 		ret = check_image(c, i, err);
+	/* a test release rehearses a patch on its baseline: the installer refuses anything else */
+	for (unsigned int i = 0; i < o->n_images && !ret && o->test_release; i++)
+		if (!o->image[i].base_version)
+			ret = sf_fail(err, SF_R_USAGE,
+				      "a test release holds patches only: component '%s' has no --base-version",
+				      o->image[i].component);
 	return ret;
 }
 
@@ -353,6 +359,8 @@ static int build_config(void *fdt, const struct create_ctx *c, uint32_t now)
 	TRY(fdt_property_string(fdt, "description", c->o->board));
 	TRY(fdt_property_string(fdt, "compatible", c->o->board));
 	TRY(prop_list(fdt, "loadables", names, c->o->n_images));
+	if (c->o->test_release)
+		TRY(fdt_property(fdt, "slotflip,test-release", NULL, 0));
 	for (unsigned int k = 0; k < c->o->n_keys; k++) {
 		char node[32];
 

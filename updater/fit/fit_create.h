@@ -19,6 +19,7 @@
 #ifndef SF_FIT_CREATE_H
 #define SF_FIT_CREATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/sf_err.h"
@@ -66,10 +67,13 @@ struct fit_create_key {
  * @key:       the keys, one signature node each, in this order
  * @n_images:  entries in @image, 1..CONFIG_MAX_BUNDLE_IMAGES
  * @image:     the images, in `loadables` order
+ * @test_release: mark the bundle a test release (`slotflip,test-release` in
+ *             the configuration, signed): every image must be a patch
  */
 struct fit_create_opts {
 	const char *out_path;
 	const char *board;
+	bool test_release;
 	unsigned int n_keys;
 	struct fit_create_key key[FIT_CREATE_KEYS_MAX];
 	unsigned int n_images;
@@ -85,7 +89,8 @@ struct fit_create_opts {
  * same functions (common/version.h, common/text.h).
  *
  * Return: 0; -SF_EUSAGE (SF_R_USAGE) for invalid metadata (bad component
- * name, version, patch without its base version, requires entry, board text,
+ * name, version, patch without its base version, a test release with an image
+ * that is not a patch, requires entry, board text,
  * too many images or keys, two keys of one name, an empty image, a header
  * over CONFIG_MAX_HEADER_SIZE); -SF_ECONFIG (SF_R_SIGNING_KEY) for an
  * unreadable or unsupported private key; for an image: -SF_ENOINPUT

@@ -369,13 +369,17 @@ int fit_sig_list(const void *fit, int conf, struct fit_sig_info *sigs, unsigned 
 
 /**
  * fit_meta_config() - the board: the configuration's `compatible`, 1 to
- * FIT_BOARD_MAX - 1 characters of metadata text (common/text.h)
+ * FIT_BOARD_MAX - 1 characters of metadata text (common/text.h); and the test
+ * release mark: `slotflip,test-release`, an empty property (signed with the
+ * configuration: it can be neither added nor stripped)
  * @fit:  a checked header
  * @conf: the configuration node
- * @b:    in: config; out: board
+ * @b:    in: config; out: board, test_release
  * @err:  failure reason
  *
- * Return: 0 or -SF_EVERIFY with SF_R_METADATA.
+ * Return: 0 or -SF_EVERIFY with SF_R_METADATA (the board; a
+ * `slotflip,test-release` with a value) or SF_R_MALFORMED (that property
+ * unreadable).
  */
 int fit_meta_config(const void *fit, int conf, struct fit_bundle *b, struct sf_err *err)
 	__attribute__((warn_unused_result));

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * slotflip's metadata, read from signed nodes only (the default
- * configuration and the images of its `loadables`): the board, each image's
- * hash, component, versions, security version and requirements. Every string
- * is checked with its property's own length and must be metadata text
- * (common/text.h): what the environment, U-Boot's script, JSON and a terminal
- * all keep as it is.
+ * configuration and the images of its `loadables`): the board and the test
+ * release mark, each image's hash, component, versions, security version and
+ * requirements. Every string is checked with its property's own length and
+ * must be metadata text (common/text.h): what the environment, U-Boot's
+ * script, JSON and a terminal all keep as it is.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -13,6 +13,28 @@
 
 #include "common/text.h"
 #include "fit/fit_internal.h"
+
+/*
+ * `slotflip,test-release`: a flag, present and empty. A value is refused, not
+ * read as true or false: a mark that changes what an install does has one
+ * spelling.
+ */
+static int read_test_release(const void *fit, int conf, const char *what, struct fit_bundle *b, struct sf_err *err)
+{
+	int len;
+
+	b->test_release = false;
+	if (!fdt_getprop(fit, conf, "slotflip,test-release", &len)) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return 0;
+		return sf_fail(err, SF_R_MALFORMED, "%s: slotflip,test-release: %s", what, fdt_strerror(len));
+	}
+	if (len)
+		return sf_fail(err, SF_R_METADATA, "%s: slotflip,test-release has a value (%d bytes): it must be empty",
+			       what, len);
+	b->test_release = true;
+	return 0;
+}
 
 int fit_meta_config(const void *fit, int conf, struct fit_bundle *b, struct sf_err *err)
 {
@@ -31,7 +53,7 @@ int fit_meta_config(const void *fit, int conf, struct fit_bundle *b, struct sf_e
 			       "%s: compatible must be 1 to %d printable characters without '\\' and '='", what,
 			       FIT_BOARD_MAX - 1);
 	memcpy(b->board, board, len + 1);
-	return 0;
+	return read_test_release(fit, conf, what, b, err);
 }
 
 /* A version property: NUL-terminated, valid with its own length. */

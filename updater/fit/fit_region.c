@@ -17,7 +17,7 @@
 static const char *const excluded_props[] = { "data", "data-size", "data-position", "data-offset" };
 
 /* Properties a configuration may have; any other one could reference images. */
-static const char *const config_props[] = { "description", "compatible", "loadables" };
+static const char *const config_props[] = { "description", "compatible", "loadables", "slotflip,test-release" };
 
 struct region_acc {
 	int (*emit)(void *priv, size_t offset, size_t size);
@@ -187,7 +187,7 @@ static int inc_image(const void *fit, int images, const char *name, const char *
 	return 0;
 }
 
-/* Only description, compatible and loadables: anything else might name images. */
+/* Only description, compatible, loadables and the test release mark: anything else might name images. */
 static int check_config_props(const void *fit, int conf, const char *conf_name, struct sf_err *err)
 {
 	int prop;

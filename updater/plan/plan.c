@@ -161,7 +161,7 @@ static int check_requires(const struct fit_bundle *b, const struct sys_state *st
 }
 
 static int check_image(const struct fit_image *img, const struct comp_state *c, const struct plan_input *in,
-		       struct sf_err *err)
+		       bool test_release, struct sf_err *err)
 {
 	const struct slot_info *act = &c->slot[c->active];
 
@@ -177,20 +177,32 @@ static int check_image(const struct fit_image *img, const struct comp_state *c, 
 			       "%s %s has security version %u, below the %u of %s running from slot %s; 'slotflip remove' is the way back",
 			       c->name, img->version, (unsigned int)img->security_version, (unsigned int)act->sv,
 			       act->version, slot_name(c->active));
+	/* a test release is no reinstall of a removed patch: the user's removal does not stop it */
 	if (img->base_version[0])
-		return check_patch(img, c, in->allow_removed, err);
+		return check_patch(img, c, in->allow_removed || test_release, err);
 	return 0;
 }
 
-/* A test release rehearses a soft restart with a patch: nothing else. */
-static int check_test_release(const struct fit_image *img, const struct plan_input *in, int i, struct sf_err *err)
+/*
+ * A test release rehearses a soft restart with a patch on the baseline that
+ * runs: nothing else. Over a running patch it would replace the baseline kept
+ * in the other slot (the way the user removes that patch).
+ */
+static int check_test_release(const struct fit_image *img, const struct comp_state *c,
+			      const struct plan_input *in, int i, struct sf_err *err)
 {
+	const struct slot_info *act = &c->slot[c->active];
+
 	if (!img->base_version[0])
 		return sf_fail(err, SF_R_POLICY, "a test release holds patches only: %s %s is a baseline",
 			       img->component, img->version);
 	if (in->reboot && in->reboot[i])
 		return sf_fail(err, SF_R_POLICY,
 			       "a test release rehearses a soft restart: %s is activated by a reboot", img->component);
+	if (strcmp(act->version, img->base_version))
+		return sf_fail(err, SF_R_WRONG_BASELINE,
+			       "a test release runs on its baseline: %s %s needs %s, slot %s runs %s", c->name,
+			       img->version, img->base_version, slot_name(c->active), act->version);
 	return 0;
 }
 
@@ -213,9 +225,9 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 				       "bundle image '%s' is for component '%s', which this board does not have",
 				       img->node, img->component);
 		c = &in->st->c[i];
-		ret = check_image(img, c, in, err);
+		ret = check_image(img, c, in, b->test_release, err);
 		if (!ret && b->test_release)
-			ret = check_test_release(img, in, i, err);
+			ret = check_test_release(img, c, in, i, err);
 		if (ret)
 			return ret;
 		target = slot_other(c->active);

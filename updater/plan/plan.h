@@ -19,7 +19,9 @@
  *    requirements of every other component's active image and armed trial
  *    still hold once this bundle runs;
  *  - the image fits the target slot;
- *  - a test release holds only patches, of components activated softly.
+ *  - a test release holds only patches, of components activated softly,
+ *    each running exactly its base version (not a patch of it); a patch the
+ *    user removed (sf_C_removed) does not stop it.
  * The target is always the inactive slot (the other one than sf_C_active); an
  * armed trial there is simply replaced, and the rest of its set is disarmed (a
  * bundle is one transaction: part of it never runs alone).
@@ -85,7 +87,8 @@ struct plan {
  * SF_R_SLOT_TOO_SMALL ("image of webkit is N bytes, slot b holds only M": for
  * a delta the size it makes; "the delta for webkit applies to N bytes, active
  * slot a holds only M"), SF_R_POLICY (a test release that is not a patch of a
- * soft component); -SF_ECONFIG (the component's own reason) when a
+ * soft component), SF_R_WRONG_BASELINE (a test release on a component that
+ * does not run its base version); -SF_ECONFIG (the component's own reason) when a
  * component of the bundle is broken; -SF_EVERIFY (SF_R_LIMIT) when an image's
  * requirements are too long to be recorded.
  */

@@ -2,7 +2,7 @@
 /*
  * The arguments of `bundle create` (cli/cmd_bundle.c): image groups, options
  * given twice refused (never "the last one wins"), several signing keys each
- * named by the -n after it. The commands as a whole run in
+ * named by the -n after it, the test release mark. The commands as a whole run in
  * updater/tests/host/60-bundle.sh.
  */
 #include <getopt.h>
@@ -95,6 +95,12 @@ static void test_repeated(void)
 		snprintf(line, sizeof(line), "-o b.fit -b q -k k %s", twice[i]);
 		refused(line, twice[i]);
 	}
+	refused("-o b.fit -b q -k k --test-release --test-release " GROUP, "--test-release twice");
+	is_int(parse_create("-o b.fit -b q -k k " GROUP " --test-release", &o, &err), 0,
+	       "--test-release is an option of the whole bundle: anywhere");
+	ok(o.test_release, "  it marks the bundle");
+	is_int(parse_create("-o b.fit -b q -k k " GROUP, &o, &err), 0, "without it");
+	ok(!o.test_release, "  no mark");
 	refused("-o b.fit -o c.fit -b q -k k " GROUP, "-o twice");
 	refused("-o b.fit -b q -b r -k k " GROUP, "-b twice");
 	is_int(parse_create("-o b.fit -b q -k k " GROUP " --component x --version 2 --security-version 2 --image x.img",

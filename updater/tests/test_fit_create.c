@@ -260,6 +260,44 @@ static void test_replace_and_names(const struct keyring *kr)
 	free(b);
 }
 
+/* --test-release: the signed mark, on patches only. */
+static void test_test_release(const struct keyring *kr)
+{
+	struct fit_create_opts o = base_opts("dev.pem");
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err = { 0 };
+	size_t len = 0, hs = 0;
+	uint8_t *buf;
+
+	o.n_images = 1;
+	o.test_release = true;
+	if (!ok(!fit_create(&o, &err), "fit_create of a test release"))
+		tap_diag("%s", err.msg);
+	buf = tf_read(o.out_path, &len);
+	if (!ok(buf && !fit_header_size(buf, len, &hs, &err) && !fit_verify(buf, hs, len, kr, b, &err),
+		"  it verifies"))
+		tap_diag("%s", err.msg);
+	ok(b->test_release, "  marked as a test release");
+	ok(buf && fdt_getprop(buf, fdt_path_offset(buf, "/configurations/conf-1"), "slotflip,test-release", NULL),
+	   "  by slotflip,test-release in the configuration");
+	free(buf);
+	o.test_release = false;
+	ok(!fit_create(&o, &err), "fit_create without the mark");
+	buf = tf_read(o.out_path, &len);
+	ok(buf && !fit_header_size(buf, len, &hs, &err) && !fit_verify(buf, hs, len, kr, b, &err) && !b->test_release,
+	   "  not a test release");
+	free(buf);
+
+	o = base_opts("dev.pem");
+	o.test_release = true;
+	refused(&o, SF_R_USAGE, "a test release with baselines (libc, tiny_1)");
+	o.n_images = 1;
+	o.image[0].base_version = NULL;
+	o.image[0].version = "26.3";
+	refused(&o, SF_R_USAGE, "a test release of a baseline");
+	free(b);
+}
+
 /* Verifies out.fit with the keys of folder @keyring alone. */
 static int verify_with(const char *keyring, struct fit_bundle *b, struct sf_err *err)
 {
@@ -368,6 +406,7 @@ int main(void)
 	round_trip(kr, "big.key", "big", "sha256,rsa4096");
 	test_refusals();
 	test_replace_and_names(kr);
+	test_test_release(kr);
 	test_dual_signing();
 
 	keyring_free(kr);

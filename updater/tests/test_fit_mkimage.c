@@ -82,6 +82,11 @@ static void test_mkimage_bundles(const struct keyring *kr)
 	is_str(b->image[0].requires[1].version, "6.1", "its version");
 	is_int(b->image[0].data_offset, 0x1000, "data at -p 0x1000");
 	ok(image_is(path_of("rsa2048.fit"), &b->image[0], path_of("webkit.img")), "data is webkit.img");
+	ok(!b->test_release, "not a test release");
+	if (!ok(!verify_file(path_of("testrel.fit"), kr, b, &err),
+		"mkimage test release (slotflip,test-release; in the configuration) verifies"))
+		tap_diag("%s", err.msg);
+	ok(b->test_release, "  marked as a test release");
 
 	if (!ok(!verify_file(path_of("rsa4096.fit"), kr, b, &err),
 		"mkimage RSA-4096 bundle (data-offset, certificate in the keyring) verifies"))

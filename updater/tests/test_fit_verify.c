@@ -894,6 +894,104 @@ static void test_input(void)
 	free(b);
 }
 
+/* A copy of @blob with room for @extra more bytes (libfdt edits in place). */
+static void *roomy(const void *blob, size_t size, size_t extra)
+{
+	void *big = calloc(1, size + extra);
+
+	if (!big || fdt_open_into(blob, big, (int)(size + extra)))
+		abort();
+	return big;
+}
+
+/* Packs @blob after an edit and reports its new size (rounded as fb_build() does). */
+static size_t packed(void *blob)
+{
+	if (fdt_pack(blob))
+		abort();
+	fdt_set_totalsize(blob, (fdt_totalsize(blob) + 3) & ~3u);
+	return fdt_totalsize(blob);
+}
+
+/*
+ * `slotflip,test-release` in the configuration: empty, signed with it, read
+ * only there; it can be neither added to a signed bundle nor stripped from one.
+ */
+static void test_test_release(void)
+{
+	static const struct fb_image patch[] = {
+		{ .node = "webkit-1", .component = "webkit", .version = "26.3 (t)", .base = "26.3", .sv = 7,
+		  .size = 3000 },
+	};
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	uint32_t hs[2] = { 0, 0 };
+	struct fb_node *t;
+	struct sf_err err;
+	size_t size, big_size;
+	void *blob, *big;
+	int conf;
+
+	blob = fb_make_bundle(patch, 1, &dev, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) && !b->test_release, "without the mark: no test release");
+	/* added after signing: its name goes to the end of the strings, past hashed-strings */
+	big = roomy(blob, size, 256);
+	conf = fdt_path_offset(big, CONF);
+	if (fdt_setprop_empty(big, conf, "slotflip,test-release"))
+		abort();
+	big_size = packed(big);
+	refused(big, big_size, SF_R_SIGNATURE, "the mark added to a signed bundle");
+	/* and with hashed-strings (unsigned) stretched over the new name */
+	big = roomy(blob, size, 256);
+	if (fdt_setprop_empty(big, fdt_path_offset(big, CONF), "slotflip,test-release"))
+		abort();
+	hs[1] = cpu_to_fdt32(fdt_size_dt_strings(big));
+	if (fdt_setprop_inplace(big, fdt_path_offset(big, SIG), "hashed-strings", hs, sizeof(hs)))
+		abort();
+	big_size = packed(big);
+	refused(big, big_size, SF_R_SIGNATURE, "the mark added, hashed-strings stretched over its name");
+	free(blob);
+
+	t = fb_bundle(patch, 1, &dev);
+	fb_prop(t, CONF, "slotflip,test-release", "", 0);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	if (!ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), "a signed test release verifies"))
+		tap_diag("%s", err.msg);
+	ok(b->test_release, "  marked as a test release");
+	ok(!fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, NULL, NULL, &err) && b->test_release,
+	   "  fit_inspect reads the mark too");
+	big = roomy(blob, size, 0);
+	if (fdt_delprop(big, fdt_path_offset(big, CONF), "slotflip,test-release"))
+		abort();
+	big_size = packed(big);
+	refused(big, big_size, SF_R_SIGNATURE, "the mark stripped from a signed test release");
+	free(blob);
+
+	/* the name already in the strings block (an unsigned node holds it): only the signature refuses */
+	t = fb_bundle(patch, 1, &dev);
+	fb_prop(t, SIG, "slotflip,test-release", "", 0);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	ok(!verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) && !b->test_release,
+	   "the mark in the signature node is not read");
+	big = roomy(blob, size, 64);
+	hs[1] = fdt_size_dt_strings(big);
+	if (fdt_setprop_empty(big, fdt_path_offset(big, CONF), "slotflip,test-release"))
+		abort();
+	ok(fdt_size_dt_strings(big) == hs[1], "  moved into the configuration: the strings stay the same");
+	big_size = packed(big);
+	refused(big, big_size, SF_R_SIGNATURE, "  and the signature refuses it");
+	free(blob);
+
+	t = fb_bundle(patch, 1, &dev);
+	fb_prop_str(t, CONF, "slotflip,test-release", "no");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, SF_R_METADATA, "a signed test release mark with a value (\"no\")");
+	t = fb_bundle(patch, 1, &dev);
+	fb_prop_u32(t, CONF, "slotflip,test-release", 1);
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, SF_R_METADATA, "a signed test release mark of <1>");
+	free(b);
+}
+
 static void test_inspect(void)
 {
 	struct fit_bundle *b = calloc(1, sizeof(*b));
@@ -957,6 +1055,7 @@ int main(void)
 	test_external_data();
 	test_data_properties();
 	test_metadata();
+	test_test_release();
 	test_layout();
 	test_text_rules();
 	test_input();

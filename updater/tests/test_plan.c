@@ -300,6 +300,57 @@ static void test_store_transitions(void)
 	is_int(st.c[0].active, SLOT_A, "the active slot never changes on install");
 }
 
+/* A test release: patches of soft components, on the baseline that runs. */
+static void test_test_release(void)
+{
+	bool reboot[CONFIG_MAX_COMPONENTS] = { false, true };
+	struct plan_input in = { .board = "qemu-x86_64", .st = &st, .slot_size = (const uint64_t(*)[2])sizes,
+				 .reboot = reboot };
+	struct sf_err err;
+	struct plan p;
+
+	board();
+	b.test_release = true;
+	image("webkit", "26.3 (t)", "26.3", 5);
+	is_int(plan_install(&b, &in, &p, &err), 0, "a test release on its running baseline is planned");
+	is_int(p.item[0].slot, SLOT_B, "  into the inactive slot");
+
+	board();
+	b.test_release = true;
+	image("webkit", "26.4", NULL, 6);
+	is_int(plan_install(&b, &in, &p, &err), -SF_EPOLICY, "a test release of a baseline");
+	is_str(sf_reason_name(err.reason), "refused", "  reason refused: %s", err.msg);
+
+	board();
+	b.test_release = true;
+	image("libcrypto", "3.0 (t)", "3.0", 2);
+	is_int(plan_install(&b, &in, &p, &err), -SF_EPOLICY, "a test release of a reboot component");
+	ok(strstr(err.msg, "activated by a reboot") != NULL, "  says so: %s", err.msg);
+
+	/* webkit runs patch (a) in slot b, its baseline waits in slot a */
+	board();
+	b.test_release = true;
+	st.c[0].active = SLOT_B;
+	st.c[0].slot[SLOT_B] = st.c[0].slot[SLOT_A];
+	strcpy(st.c[0].slot[SLOT_B].version, "26.3 (a)");
+	image("webkit", "26.3 (t)", "26.3", 5);
+	is_int(plan_install(&b, &in, &p, &err), -SF_EPOLICY, "a test release over a running patch");
+	is_str(sf_reason_name(err.reason), "wrong-baseline", "  reason wrong-baseline: %s", err.msg);
+	b.test_release = false;
+	strcpy(b.image[0].version, "26.3 (c)");
+	is_int(plan_install(&b, &in, &p, &err), 0, "  the same patch, not a test release, is planned");
+
+	/* the user removed 26.3 (b), security version 6 */
+	board();
+	st.c[0].removed.sv = 6;
+	strcpy(st.c[0].removed.version, "26.3 (b)");
+	image("webkit", "26.3 (t)", "26.3", 5);
+	is_int(plan_install(&b, &in, &p, &err), -SF_EPOLICY, "after a removal, a patch of a lower security version");
+	is_str(sf_reason_name(err.reason), "removed-before", "  is refused as removed before");
+	b.test_release = true;
+	is_int(plan_install(&b, &in, &p, &err), 0, "  a test release is not: it reinstalls nothing removed");
+}
+
 int main(void)
 {
 	test_board_and_floor();
@@ -307,6 +358,7 @@ int main(void)
 	test_patches();
 	test_requires();
 	test_transactions();
+	test_test_release();
 	test_store_transitions();
 	return tap_done();
 }

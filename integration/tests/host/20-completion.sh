@@ -36,7 +36,7 @@ is "$(complete_line 'slotflip ')" "$(words $commands)" "slotflip <tab>: every co
 is "$(complete_line 'slotflip act')" "activate" "slotflip act<tab>: activate"
 globals=$(awk -F '\t' '$1 == "-" { print $2 }' "$tmp/usage")
 is "$(complete_line 'slotflip -' | sed 's/=//g')" "$(words $globals)" "slotflip -<tab>: the global options"
-is "$(complete_line 'slotflip bundle ')" "create info verify" "slotflip bundle <tab>: its subcommands"
+is "$(complete_line 'slotflip bundle ')" "create delta info verify" "slotflip bundle <tab>: its subcommands"
 is "$(complete_line 'slotflip help re')" "remove repair" "slotflip help re<tab>: command names"
 is "$(complete_line 'slotflip repair webkit --active=')" "=a =b" "slotflip repair C --active=<tab>: a, b"
 is "$(complete_line 'slotflip policy ')" "set" "slotflip policy <tab>: set"
@@ -87,4 +87,6 @@ is "$(complete_line "slotflip bundle create --version ")" "" "bundle create --ve
 is "$(complete_line "slotflip bundle create -k $tmp/files/patch.f")" "$tmp/files/patch.fit" "bundle create -k <tab>: a file"
 is "$(complete_line "slotflip bundle verify --keyring $tmp/fi")" "$tmp/files" "bundle verify --keyring <tab>: a folder"
 is "$(complete_line "slotflip bundle info $tmp/files/patch.f")" "$tmp/files/patch.fit" "bundle info <tab>: a file"
+is "$(complete_line "slotflip bundle create --image $tmp/files/patch.fit --delta-from $tmp/files/patch.f")" \
+	"$tmp/files/patch.fit" "bundle create --delta-from <tab>: a file"
 done_testing
