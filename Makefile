@@ -6,6 +6,7 @@
 #   make menuconfig           edit $(O)/.config
 #   make install DESTDIR=... PREFIX=/usr
 #   make check                set-up, unit + host integration tests, again under ASan/UBSan
+#   make check-fast           unit + host tests once, without the sanitizers and the QEMU test
 #   make demo                 set-up, then the update story on a simulated board
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
 #   make lint                 clang-tidy and cppcheck over the verifier and env code
@@ -71,7 +72,7 @@ test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
-.PHONY: all install check tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
+.PHONY: all install check check-fast tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
 	defconfig savedefconfig help deps all-defconfigs
 .DEFAULT_GOAL := all
 
@@ -159,6 +160,11 @@ check: deps
 	$(Q)scripts/lint.sh $(O)
 	$(Q)scripts/run-tests.sh $(O) $(O)/asan
 
+# the quick loop: what a change in the C code can break, in a fraction of make check
+check-fast: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O) tests
+	$(Q)scripts/run-tests.sh --fast $(O)
+
 lint: $(autoconf)
 	$(Q)scripts/lint.sh $(O)
 
@@ -175,7 +181,7 @@ bench:
 	$(Q)scripts/bench/bench.sh $(O)
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/libslotflip-boot.a $(O)/asan $(O)/tests

@@ -1,15 +1,40 @@
 #!/bin/sh
 # Run every test of one or more build folders and print one summary line.
 #
-#   scripts/run-tests.sh BUILD_DIR [BUILD_DIR...]
+#   scripts/run-tests.sh [--fast] [--list] [--only NAME] BUILD_DIR [BUILD_DIR...]
 #
 # In each folder: the unit test programs (updater/tests/test_*, boot/tests/test_*),
 # then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh)
 # against BUILD_DIR/slotflip. Every program prints TAP lines; a program that exits
 # non-zero without a failing line, or prints no plan, counts as one failure.
-# Exit code: 0 when nothing failed, 1 otherwise.
+#
+#   --fast       leave out the host tests marked "# test-tier: qemu" in their first
+#                lines (the boot script in U-Boot under QEMU: slow, and blind to
+#                the C code)
+#   --list       print the names of the selected tests, one a line, run nothing
+#   --only NAME  run only the test of that name (as --list prints it)
+#
+# Exit code: 0 when nothing failed, 1 otherwise, 2 usage.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+fast=0
+list=0
+only=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--fast) fast=1 ;;
+	--list) list=1 ;;
+	--only)
+		[ $# -ge 2 ] || { echo "usage: $0 [--fast] [--list] [--only NAME] BUILD_DIR..." >&2; exit 2; }
+		only=$2
+		shift
+		;;
+	-*) echo "usage: $0 [--fast] [--list] [--only NAME] BUILD_DIR..." >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -ge 1 ] || { echo "usage: $0 [--fast] [--list] [--only NAME] BUILD_DIR..." >&2; exit 2; }
 passed=0
 failed=0
 logdir=$(mktemp -d)
@@ -41,19 +66,34 @@ run_one() { # label, command...
 	fi
 }
 
+# Is test NAME selected by --only, and (a script FILE) by --fast?
+selected() { # NAME [FILE]
+	[ -z "$only" ] || [ "$1" = "$only" ] || return 1
+	[ $# -lt 2 ] || [ "$fast" -eq 0 ] || ! head -n 5 "$2" | grep -q '^# test-tier: qemu'
+}
+
 for build in "$@"; do
 	build=$(cd "$build" && pwd)
-	echo "== $build"
+	[ "$list" -eq 1 ] || [ -n "$only" ] || echo "== $build"
 	for t in "$build"/updater/tests/test_* "$build"/boot/tests/test_*; do
 		case "$t" in *.d | *.o | *'*'*) continue ;; esac
 		[ -x "$t" ] || continue
-		run_one "${t#"$build"/}" "$t"
+		name=${t#"$build"/}
+		selected "$name" || continue
+		if [ "$list" -eq 1 ]; then echo "$name"; else run_one "$name" "$t"; fi
 	done
 	for t in "$top"/updater/tests/host/*.sh "$top"/boot/tests/host/*.sh; do
 		[ -f "$t" ] || continue
-		run_one "${t#"$top"/} ($(basename "$build"))" env SLOTFLIP="$build/slotflip" BUILD="$build" \
-			TOP="$top" sh "$t"
+		name=${t#"$top"/}
+		selected "$name" "$t" || continue
+		if [ "$list" -eq 1 ]; then
+			echo "$name"
+		else
+			run_one "$name ($(basename "$build"))" env SLOTFLIP="$build/slotflip" BUILD="$build" TOP="$top" \
+				sh "$t"
+		fi
 	done
 done
+[ "$list" -eq 1 ] && exit 0
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$((passed + failed))" -gt 0 ]
