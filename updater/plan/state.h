@@ -209,7 +209,9 @@ void state_invalidate(struct comp_state *c, int slot);
 
 /**
  * state_arm() - env store (2) of an install: record the image in @slot (@img
- * says what it holds) and arm it as the trial with @tries tries
+ * says what it holds) and arm it as the trial with @tries tries. A bad or
+ * removed mark on @slot goes too, whether or not state_invalidate() ran
+ * before: an armed slot is never also bad.
  */
 void state_arm(struct comp_state *c, int slot, const struct slot_info *img, unsigned int tries);
 

@@ -213,6 +213,49 @@ static void test_forged(void)
 	accepted(blob, size, "signature timestamp and data-position are not signed");
 }
 
+/*
+ * @blob (freed) again, its signature value followed by @extra zero bytes: the
+ * value is not signed, so what the signature covers is unchanged.
+ */
+static void *longer_value(void *blob, size_t *size, int extra)
+{
+	uint8_t value[1024];
+	const void *v;
+	size_t room = *size + 64;
+	void *out = calloc(1, room);
+	int len, node;
+
+	if (!out || fdt_open_into(blob, out, (int)room))
+		abort();
+	free(blob);
+	node = fdt_path_offset(out, SIG);
+	v = fdt_getprop(out, node, "value", &len);
+	if (!v || len + extra > (int)sizeof(value))
+		abort();
+	memset(value, 0, sizeof(value));
+	memcpy(value, v, (size_t)len);
+	if (fdt_setprop(out, node, "value", value, len + extra) || fdt_pack(out))
+		abort();
+	*size = fdt_totalsize(out);
+	return out;
+}
+
+/* A genuine signature value with bytes after it: r||s is exactly 64 bytes, RSA the modulus' length. */
+static void test_value_length(void)
+{
+	size_t size;
+	void *blob;
+
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 0);
+	accepted(blob, size, "the signature value moved, not changed (the test's own control)");
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 1);
+	refused(blob, size, "signature does not verify with key 'ec'", "ECDSA value of 65 bytes (r||s and one more)");
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 64);
+	refused(blob, size, "signature does not verify with key 'ec'", "ECDSA value of 128 bytes");
+	blob = longer_value(fb_make_bundle(one, 1, &dev, &size), &size, 1);
+	refused(blob, size, "signature does not verify with key 'dev'", "RSA-2048 value of 257 bytes");
+}
+
 static void test_keys(void)
 {
 	struct fb_node *t;
@@ -529,7 +572,8 @@ static void test_hashed_strings(void)
 
 		hs[1] = cpu_to_fdt32(fdt_size_dt_strings(blob) + 1);
 	}
-	refused(blob, size, "exceeds the strings block", "hashed-strings beyond the strings block");
+	/* refused by the signature check itself, which names the signature */
+	refused(blob, size, "signature-1 of configuration 'conf-1': hashed-strings size", "hashed-strings beyond the strings block");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	{
@@ -537,7 +581,8 @@ static void test_hashed_strings(void)
 
 		hs[1] = cpu_to_fdt32(0xffffffff);
 	}
-	refused(blob, size, "exceeds the strings block", "hashed-strings size 0xffffffff");
+	refused(blob, size, "signature-1 of configuration 'conf-1': hashed-strings size 4294967295 exceeds the strings block",
+		"hashed-strings size 0xffffffff");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	{
@@ -848,6 +893,7 @@ int main(void)
 	test_valid();
 	test_forged();
 	test_keys();
+	test_value_length();
 	test_hashed_nodes();
 	test_structure();
 	test_configuration();

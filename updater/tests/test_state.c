@@ -160,6 +160,16 @@ static void test_transitions(void)
 	is_int(c.active, SLOT_B, "active unchanged");
 	is_int(state_slot(&c, SLOT_A), SLOT_REMOVED, "dropped trial marked removed");
 
+	/* arming stands on its own: without store (1) before it, the bad mark still goes */
+	state_init_comp(&c, "webkit", "26.3", 5);
+	c.bad = SLOT_B;
+	c.bad_why = BAD_FAILED;
+	state_arm(&c, SLOT_B, &(struct slot_info){ .version = "26.3 (a)", .sv = 6 }, 3);
+	is_int(c.bad, SLOT_NONE, "arming a slot marked bad drops the mark");
+	state_commit(&c);
+	is_int(state_slot(&c, SLOT_A), SLOT_GOOD, "  so once it commits, the slot it left is good");
+	is_int(state_remove(&c, &err), 0, "  and can be returned to");
+
 	state_init_comp(&c, "webkit", NULL, 0);
 	is_int(state_remove(&c, &err), -SF_EPOLICY, "nothing to remove to on a fresh component");
 	ok(strstr(err.msg, "holds no image") != NULL, "message: %s", err.msg);
