@@ -7,6 +7,7 @@
 #   make install DESTDIR=... PREFIX=/usr
 #   make check                set-up, unit + host integration tests, again under ASan/UBSan
 #   make check-fast           unit + host tests once, without the sanitizers and the QEMU test
+#   make mutate               mutation run over the decision code (scripts/mutants.txt)
 #   make demo                 set-up, then the update story on a simulated board
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
 #   make lint                 clang-tidy and cppcheck over the verifier and env code
@@ -16,7 +17,8 @@
 #   make qemu-bench           soft-restart activation against a reboot, in QEMU
 #
 # Variables: O= output folder (default build), CROSS_COMPILE= tool prefix, V=1 verbose,
-# SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist.
+# SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist,
+# MUTANTS="a b" only these mutants of scripts/mutants.txt (make mutate).
 
 O ?= build
 V ?= 0
@@ -72,7 +74,7 @@ test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
-.PHONY: all install check check-fast tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
+.PHONY: all install check check-fast mutate tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
 	defconfig savedefconfig help deps all-defconfigs
 .DEFAULT_GOAL := all
 
@@ -165,6 +167,10 @@ check-fast: deps
 	$(Q)$(MAKE) --no-print-directory O=$(O) tests
 	$(Q)scripts/run-tests.sh --fast $(O)
 
+# not part of check (it builds and runs the fast tests once per mutant)
+mutate: deps
+	$(Q)$(PYTHON) scripts/mutate.py --history $(O)/mutate-history.txt $(if $(MUTANTS),--only "$(MUTANTS)")
+
 lint: $(autoconf)
 	$(Q)scripts/lint.sh $(O)
 
@@ -181,7 +187,7 @@ bench:
 	$(Q)scripts/bench/bench.sh $(O)
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,21p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/libslotflip-boot.a $(O)/asan $(O)/tests
