@@ -4,11 +4,13 @@
  * the power-cut simulator: writes land in a volatile copy that reads see at
  * once; sync makes them durable; a power cycle either keeps (cut before, after,
  * torn) or drops (cut "lost") what was not synced. Faults can be injected into
- * any call.
+ * any call. With @cache set, writes first sit in a cache that reads bypass
+ * (O_DIRECT on a block device): only flush or sync lets a read see them.
  */
 #ifndef SF_FAKE_SLOT_H
 #define SF_FAKE_SLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +24,7 @@ struct fake_dev {
 	size_t size;
 	uint8_t *durable;  /* what survives a power cut */
 	uint8_t *volatile_; /* what reads see now */
+	uint8_t *cached;    /* volatile_ plus writes not yet flushed (only differs with @cache) */
 };
 
 /**
@@ -38,6 +41,8 @@ struct fake_dev {
  * @reads:      read calls so far
  * @corrupt_read: when non-zero, read call number @corrupt_read returns its
  *              data with one bit flipped (a device that lies)
+ * @cache:      writes reach the device (volatile_) only when flushed or
+ *              synced; reads see the device (not used with @power)
  */
 struct fake_slots {
 	struct fake_dev dev[FAKE_SLOTS_MAX];
@@ -49,6 +54,7 @@ struct fake_slots {
 	unsigned int writes;
 	unsigned int reads;
 	unsigned int corrupt_read;
+	bool cache;
 };
 
 /** fake_slots_add() - a zeroed device of @size bytes at @path */
