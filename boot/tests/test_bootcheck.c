@@ -317,6 +317,7 @@ static void test_edges(void)
 struct calls {
 	char log[512];
 	const char *fail; /* the command that fails */
+	const char *fail_use; /* the "use COMPONENT SLOT" that fails */
 };
 
 static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf_err *err)
@@ -324,8 +325,9 @@ static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf
 	struct calls *k = priv;
 	size_t len = strlen(k->log);
 
-	(void)err;
 	snprintf(k->log + len, sizeof(k->log) - len, "use %s %s;", c->name, slot_name(slot));
+	if (k->fail_use && !strncmp(k->log + len + 4, k->fail_use, strlen(k->fail_use)))
+		return sf_fail(err, SF_EIO, "cannot mount %s", k->fail_use);
 	return 0;
 }
 
@@ -342,9 +344,9 @@ static int rec_run(void *priv, const char *cmd, struct sf_err *err)
 
 static void test_activate(void)
 {
-	struct calls k = { "", NULL };
+	struct calls k = { "", NULL, NULL };
 	struct bc_hooks hooks = { rec_use, rec_run, &k };
-	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" };
+	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" }, *both[] = { "webkit", "libfoo" };
 	struct bc_report rep;
 	struct sf_err err = { 0 };
 
@@ -395,6 +397,31 @@ static void test_activate(void)
 	is_int(comp("webkit")->trial, SLOT_B, "  the trials stay armed");
 	is_int(comp("webkit")->tries, 3, "  with no try spent");
 	k.fail = NULL;
+
+	/* every fallback leaves each member of the set on its committed slot (webkit and libfoo: one bundle) */
+	setup_sets(3, "aac");
+	set_tries("libfoo", "0");
+	k.log[0] = '\0';
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "at boot, libfoo out of tries: its set falls back before any check");
+	is_str(k.log, "use webkit a;use libfoo a;", "  both run their committed slot, webkit too");
+	setup_sets(3, "aac");
+	k.log[0] = '\0';
+	k.fail_use = "webkit b";
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "the trial slot of webkit cannot be mounted: the set falls back");
+	ok(strstr(err.msg, "cannot mount webkit b") != NULL, "  message: %s", err.msg);
+	is_str(k.log, "use webkit b;use webkit a;use libfoo a;", "  both back on their committed slot");
+	k.fail_use = NULL;
+
+	/* the same with libfoo armed by another bundle: libfoo's fallback leaves webkit's trial to run */
+	setup(3);
+	set_tries("libfoo", "0");
+	k.log[0] = '\0';
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "libfoo out of tries, webkit armed by another bundle: libfoo falls back");
+	is_str(k.log, "use libfoo a;use webkit b;", "  libfoo on its committed slot, webkit's trial tried");
+	is_int(comp("webkit")->active, SLOT_B, "  and committed");
 	{
 		const char *twice[] = { "webkit", "webkit" };
 
