@@ -516,6 +516,20 @@ static void test_configuration(void)
 	refused(blob, size, "image 'webkit-1': hash-1 algo is not sha256", "sha1 image hash");
 
 	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, IMG "/hash-1", "algo", "sha224");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': hash-1 algo is not sha256", "sha224 image hash (32-byte value)");
+
+	t = fb_bundle(one, 1, &dev);
+	{
+		uint8_t v[33] = { 0 };
+
+		fb_prop(t, IMG "/hash-1", "value", v, sizeof(v));
+	}
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, "image 'webkit-1': hash-1 value is 33 bytes, expected 32", "hash value of 33 bytes");
+
+	t = fb_bundle(one, 1, &dev);
 	fb_prop_str(t, CONF, "kernel", "webkit-1");
 	blob = signed_tree(t, &dev, std_inc, 4, &size);
 	refused(blob, size, "configuration 'conf-1': property 'kernel' is not supported", "kernel = reference");
@@ -646,6 +660,20 @@ static void test_external_data(void)
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	set_u32(blob, IMG, "data-position", 16);
 	refused(blob, size, "lies inside the header", "data-position inside the header");
+
+	/* the header's last byte is still the header */
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", (uint32_t)size - 1);
+	refused(blob, size, "lies inside the header", "data starting on the header's last byte");
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", (uint32_t)size);
+	accepted(blob, size, "data starting right after the header");
+
+	/* data placed in another order than loadables lists the images is not an overlap */
+	blob = fb_make_bundle(two, 2, &dev, &size);
+	set_u32(blob, IMG, "data-position", 4096 + 8192);
+	set_u32(blob, "/images/libc-1", "data-position", 4096);
+	accepted(blob, size, "libc's data before webkit's");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	refused_sized(blob, size, size - 1, "is smaller than its header", "file smaller than its header");
