@@ -577,6 +577,26 @@ static void test_hashed_strings(void)
 	fb_sign(blob, SIG, &dev, NULL, 0, 8, true);
 	refused(blob, size, "hashed-strings does not cover signed property names", "hashed-strings too short");
 
+	/* at the exact edge: the strings up to the last signed name's NUL, or one byte fewer */
+	{
+		struct fit_inc *inc = calloc(1, sizeof(*inc));
+		uint8_t digest[SHA256_LEN];
+		struct sf_err err;
+		uint32_t names_end = 0;
+
+		blob = fb_make_bundle(one, 1, &dev, &size);
+		if (!inc || fit_config_inc(blob, fdt_path_offset(blob, CONF), inc, &err) ||
+		    fit_signed_digest(blob, inc, fdt_size_dt_strings(blob), digest, &names_end, &err))
+			abort();
+		free(inc);
+		fb_sign(blob, SIG, &dev, NULL, 0, names_end, true);
+		accepted(blob, size, "hashed-strings ending with the last signed property name");
+		blob = fb_make_bundle(one, 1, &dev, &size);
+		fb_sign(blob, SIG, &dev, NULL, 0, names_end - 1, true);
+		refused(blob, size, "hashed-strings does not cover signed property names",
+			"hashed-strings one byte short of the last signed name");
+	}
+
 	t = fb_bundle(one, 1, &dev);
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
