@@ -914,6 +914,16 @@ static void test_inspect(void)
 		   strstr(err.msg, "unit address"),
 	   "fit_inspect applies the structural checks");
 	free(blob);
+
+	/* without a signature to check, nothing else would see a second root */
+	t = fb_bundle(one, 1, &evil);
+	blob = fb_build(t, 1, &size);
+	fb_tree_free(t);
+	n = 1;
+	ok(fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err) == -SF_EVERIFY &&
+		   strstr(err.msg, "header has more than one root node"),
+	   "fit_inspect refuses a second root node: %s", err.msg);
+	free(blob);
 	free(b);
 }
 
