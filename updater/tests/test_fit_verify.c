@@ -873,8 +873,13 @@ static void test_input(void)
 
 		*lenp = cpu_to_fdt32(0xfffffff0);
 		ok(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY &&
-			   strstr(err.msg, "runs past the structure block"),
+			   strstr(err.msg, "property in '/images/webkit-1' runs past the structure block"),
 		   "huge property length: %s", err.msg);
+		/* by one byte: its 12 bytes of tag, length and name offset count too */
+		*lenp = cpu_to_fdt32(fdt_size_dt_struct(blob) - (uint32_t)off - 12 + 1);
+		ok(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err) == -SF_EVERIFY &&
+			   strstr(err.msg, "property in '/images/webkit-1' runs past the structure block"),
+		   "property length one byte past the block: %s", err.msg);
 	}
 	free(blob);
 	ok(fit_verify(junk, 0, 0, NULL, b, &err) == -SF_EVERIFY && strstr(err.msg, "no trusted key"),
