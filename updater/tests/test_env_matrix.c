@@ -4,7 +4,8 @@
  * in each of 7 states — 49 combinations. Our reader (io/env_image) must pick the
  * same copy as libubootenv's fw_printenv, and refuse exactly when it refuses.
  * Then two valid copies with equal flags but different data (the matrix's
- * equal-flag pairs hold the same data, so they cannot tell the copies apart).
+ * equal-flag pairs hold the same data, so they cannot tell the copies apart),
+ * and the entries env_walk() accepts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,6 +144,38 @@ static int fw_printenv(char *out, size_t size)
 	return pclose(p);
 }
 
+static int count(void *priv, const char *name, const char *value)
+{
+	(*(unsigned int *)priv)++;
+	return 0;
+}
+
+/* What the walk accepts as "name=value" entries. */
+static void test_walk(void)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+		int ret;
+		unsigned int n;
+		const char *what;
+	} cases[] = {
+		{ "a=1\0b=\0\0", 9, 0, 2, "entries with and without a value" },
+		{ "a=1\0=x\0\0", 9, -EINVAL, 1, "an entry without a name" },
+		{ "a=1\0noequals\0\0", 15, -EINVAL, 1, "an entry without '='" },
+	};
+	static uint8_t copy[SIZE];
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int n = 0;
+
+		if (env_make_copy(copy, SIZE, 1, cases[i].data, cases[i].len))
+			abort();
+		is_int(env_walk(copy, SIZE, count, &n), cases[i].ret, "env_walk: %s", cases[i].what);
+		is_int(n, cases[i].n, "  after %u entries", cases[i].n);
+	}
+}
+
 int main(void)
 {
 	static uint8_t c0[SIZE], c1[SIZE];
@@ -206,6 +239,7 @@ int main(void)
 		if (rc || strcmp(ours, theirs))
 			tap_diag("ours:\n%s# fw_printenv (status %d):\n%s", ours, rc, theirs);
 	}
+	test_walk();
 	tap_rmtree(dir);
 	return tap_done();
 }

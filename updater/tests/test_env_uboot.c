@@ -44,6 +44,7 @@ static void test_parse(void)
 	ok(strstr(err.msg, "needs two (a redundant environment)") != NULL, "  message: %s", err.msg);
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x4000 0x4000\n/dev/x 0x8000 0x4000\n", &c, &err), -SF_ECONFIG,
 	       "three copies refused");
+	ok(strstr(err.msg, "lists more than two environment copies") != NULL, "  at the third line: %s", err.msg);
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x4000 0x2000\n", &c, &err), -SF_ECONFIG, "different sizes refused");
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x2000 0x4000\n", &c, &err), -SF_ECONFIG, "overlapping copies refused");
 	is_int(parse("/dev/x 0 0x4000\n/dev/x zz 0x4000\n", &c, &err), -SF_ECONFIG, "bad offset refused");
