@@ -231,9 +231,10 @@ bool state_spend_try(struct comp_state *c);
 
 /**
  * state_commit() - the trial passed: it becomes the active slot. Committing a
- * baseline raises the floor to its security version; a patch never does. A
- * removal record at or below what commits is dropped (a newer image arrived,
- * or the user forced the removed one back). No effect when nothing is armed.
+ * baseline raises the floor to its security version (never lowers it); a patch
+ * never changes the floor. A removal record at or below what commits is
+ * dropped (a newer image arrived, or the user forced the removed one back). No
+ * effect when nothing is armed.
  */
 void state_commit(struct comp_state *c);
 
