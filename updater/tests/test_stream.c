@@ -97,6 +97,28 @@ int main(void)
 	   err.msg);
 	fs.fail_call = 0;
 
+	/* each kind of call failing, named as what it is (the pipeline goes on with nothing it failed) */
+	{
+		static const struct {
+			char kind;
+			const char *want;
+		} kinds[] = {
+			{ 'w', "cannot write slot b of test (/dev/x) at byte 16384: No space left on device" },
+			{ 'f', "cannot read back slot b of test (/dev/x) at byte 16384: No space left on device" },
+			{ 'r', "cannot read back slot b of test (/dev/x) at byte 16384: No space left on device" },
+		};
+
+		for (unsigned int k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			memset(fs.kind_calls, 0, sizeof(fs.kind_calls));
+			fs.fail_kind = kinds[k].kind;
+			fs.fail_nth = 3;
+			is_int(copy(&fs, 5 * CHUNK, 5 * CHUNK, digest, &err), -SF_EIO, "the third %s fails: I/O error",
+			       kinds[k].kind == 'w' ? "write" : kinds[k].kind == 'f' ? "flush" : "read");
+			is_str(err.msg, kinds[k].want, "  named");
+		}
+		fs.fail_kind = 0;
+	}
+
 	is_int(copy(&fs, 5 * CHUNK, 3 * CHUNK + 5, digest, &err), -SF_EINPUT, "a stream that ends early: retry");
 	is_int(err.reason, SF_R_INPUT_TRUNCATED, "  input-truncated");
 	ok(strstr(err.msg, "truncated at byte 24581") != NULL, "  says where: %s", err.msg);

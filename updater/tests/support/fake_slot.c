@@ -63,10 +63,16 @@ void fake_slots_free(struct fake_slots *fs)
 	fs->n = 0;
 }
 
-/* Count a call; the injected fault, or 0. */
-static int fault(struct fake_slots *fs)
+/* Count a call of @kind; the injected fault, or 0. */
+static int fault(struct fake_slots *fs, char kind)
 {
+	static const char kinds[] = "wrf";
+	const char *k = kind ? strchr(kinds, kind) : NULL;
+	unsigned int nth = k ? ++fs->kind_calls[k - kinds] : 0;
+
 	fs->calls++;
+	if (fs->fail_kind && kind == fs->fail_kind && nth == fs->fail_nth)
+		return fs->fail_errno;
 	return fs->fail_call && fs->calls == fs->fail_call ? fs->fail_errno : 0;
 }
 
@@ -74,7 +80,7 @@ static int fake_size(void *priv, const char *path, uint64_t *size)
 {
 	struct fake_slots *fs = priv;
 	struct fake_dev *d;
-	int ret = fault(fs);
+	int ret = fault(fs, 'z');
 
 	if (ret)
 		return ret;
@@ -89,7 +95,7 @@ static int fake_open(void *priv, const char *path, enum slot_mode mode, void **h
 {
 	struct fake_slots *fs = priv;
 	struct handle *hd;
-	int ret = fault(fs);
+	int ret = fault(fs, 'o');
 
 	(void)mode;
 	if (ret)
@@ -111,7 +117,7 @@ static int fake_write(void *h, const void *buf, size_t len, uint64_t off)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'w');
 
 	if (ret)
 		return ret;
@@ -144,7 +150,7 @@ static int fake_read(void *h, void *buf, size_t len, uint64_t off)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'r');
 
 	if (ret)
 		return ret;
@@ -163,7 +169,7 @@ static int fake_flush(void *h, uint64_t off, uint64_t len)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'f');
 
 	if (ret)
 		return ret;
@@ -177,7 +183,7 @@ static int fake_sync(void *h)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 's');
 
 	if (ret)
 		return ret;
@@ -199,7 +205,7 @@ static int fake_sync(void *h)
 static int fake_close(void *h)
 {
 	struct handle *hd = h;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'c');
 
 	free(hd);
 	return ret;

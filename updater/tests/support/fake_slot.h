@@ -37,6 +37,12 @@ struct fake_dev {
  *              (-EINTR and short transfers are the back-end's to retry and
  *              are not injected here)
  * @fail_errno: a negative errno
+ * @fail_kind:  when set ('w' write, 'r' read, 'f' flush), call number
+ *              @fail_nth of that kind fails with @fail_errno (each kind comes
+ *              from one thread of the stream pipeline, so, unlike @fail_call,
+ *              which call that is does not depend on thread timing)
+ * @fail_nth:   see @fail_kind
+ * @kind_calls: calls so far of each kind: write, read, flush
  * @writes:     write calls that changed something
  * @reads:      read calls so far
  * @corrupt_read: when non-zero, read call number @corrupt_read returns its
@@ -51,6 +57,9 @@ struct fake_slots {
 	unsigned int calls;
 	unsigned int fail_call;
 	int fail_errno;
+	char fail_kind;
+	unsigned int fail_nth;
+	unsigned int kind_calls[3];
 	unsigned int writes;
 	unsigned int reads;
 	unsigned int corrupt_read;
