@@ -122,14 +122,14 @@ if test "${sfb_cur}" = none; then
 	# and nothing is written; only "slotflip init" creates the state.
 	echo "slotflip: no valid environment copy: booting slot a, writing nothing"
 else
-	# Import the seventeen sf_* variables of each component of the
+	# Import the eighteen sf_* variables of each component of the
 	# board, the device-wide ones (the install policy) and the test hook,
 	# nothing else: a stored variable can never replace U-Boot's own or
 	# this script's settings.
 	if test "${sfb_cur}" = 1; then setenv sfb_body ${sfb_c1_body}; else setenv sfb_body ${sfb_c2_body}; fi
 	for c in ${sfb_all}; do
 		env import -c ${sfb_body} ${sfb_isize} sf_${c}_active sf_${c}_trial sf_${c}_tries sf_${c}_bad sf_${c}_bad_why sf_${c}_floor sf_${c}_a_ver sf_${c}_b_ver sf_${c}_a_sv sf_${c}_b_sv
-		env import -c ${sfb_body} ${sfb_isize} sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed
+		env import -c ${sfb_body} ${sfb_isize} sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed sf_${c}_test
 	done
 	env import -c ${sfb_body} ${sfb_isize} sf_auto sf_window sfb_hold
 	echo "slotflip: environment copy ${sfb_cur}"
@@ -225,7 +225,7 @@ for sfb_pass in 1 2; do
 				setenv sfb_get "setenv sfb_chunk \${sfb_chunk_${c}}; setenv sfb_chunk2 \${sfb_chunk2_${c}}"
 				run sfb_get
 				env export -b ${sfb_chunk} sf_${c}_active sf_${c}_trial sf_${c}_tries sf_${c}_bad sf_${c}_bad_why sf_${c}_floor sf_${c}_a_ver sf_${c}_b_ver sf_${c}_a_sv sf_${c}_b_sv
-				env export -b ${sfb_chunk2} sfb_always sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed
+				env export -b ${sfb_chunk2} sfb_always sf_${c}_a_id sf_${c}_b_id sf_${c}_a_req sf_${c}_b_req sf_${c}_fail sf_${c}_fail_ver sf_${c}_removed sf_${c}_test
 			done
 			env export -b ${sfb_chunk_dev} sfb_always sf_auto sf_window
 			mw.b ${sfb_zero} 0 2

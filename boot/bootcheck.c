@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "health.h"
 #include "plan/plan.h"
@@ -179,7 +180,9 @@ static void make_sets(struct run *r)
 		if (gone >= 0) {
 			set->reason = SF_R_SET_FELL_BACK;
 			snprintf(set->detail, sizeof(set->detail), "%s of the same bundle %s", st->c[gone].name,
-				 st->c[gone].bad_why == BAD_REMOVED ? "was removed" : "fell back");
+				 st->c[gone].broken		       ? "cannot be read"
+				 : st->c[gone].bad_why == BAD_REMOVED ? "was removed"
+								       : "fell back");
 		}
 		for (unsigned int k = 0; k < set->n && !set->reason; k++) {
 			const struct comp_state *c = &st->c[set->member[k]];
@@ -265,6 +268,40 @@ static int stop_set(struct run *r, const struct set *set, const char *when)
 	return sf_fail(r->err, SF_R_INTERRUPTED, "stopped by a signal %s; the trial stays armed", when);
 }
 
+static uint32_t ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint32_t)((now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/*
+ * A test release passed and was committed: back to the slot it replaced, at
+ * once (mount it, then one store recording the rehearsal), the way a removal
+ * goes; the services the caller stopped start on it.
+ */
+static int test_back(struct run *r, const struct set *set, uint32_t activate_ms)
+{
+	struct timespec t0;
+	struct sf_err why;
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned int k = 0; k < set->n; k++) {
+		unsigned int i = (unsigned int)set->member[k];
+		const struct comp_state *c = &r->next.c[i];
+
+		if (!ret && use_slot(r->hooks, &r->ctx->sys->c[i], slot_other(c->active), &why)) {
+			*r->err = why;
+			ret = -why.cat;
+		}
+	}
+	for (unsigned int k = 0; k < set->n && !ret; k++)
+		state_test_back(&r->next.c[set->member[k]], activate_ms, ms_since(&t0));
+	return ret ?: sf_store(r->ctx, &r->sess, &r->next, r->err);
+}
+
 /* Try one set: spend, mount, check, then commit or fall back; each verdict one store. */
 static int try_set(struct run *r, struct set *set)
 {
@@ -273,9 +310,11 @@ static int try_set(struct run *r, struct set *set)
 	struct sf_err why = { 0 };
 	struct hc_run hr = { .dir = r->ctx->sys->health_dir, .comps = hc, .n = set->n,
 			     .deadline_ms = r->ctx->sys->health_timeout_ms, .stop = r->ctx->stop };
-	bool spent = false;
+	struct timespec t0;
+	bool spent = false, test = false;
 	int ret = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (sf_stopped(r->ctx))
 		return stop_set(r, set, "before the trial started");
 	for (unsigned int k = 0; k < set->n; k++)
@@ -323,10 +362,12 @@ static int try_set(struct run *r, struct set *set)
 		return ret;
 	}
 	for (unsigned int k = 0; k < set->n; k++) {
+		test |= state_test_armed(&r->next.c[set->member[k]]);
 		state_commit(&r->next.c[set->member[k]]);
 		outcome(r, (unsigned int)set->member[k], BC_OUT_COMMITTED);
 	}
-	return sf_store(r->ctx, &r->sess, &r->next, r->err);
+	ret = sf_store(r->ctx, &r->sess, &r->next, r->err);
+	return ret || !test ? ret : test_back(r, set, ms_since(&t0));
 }
 
 /* Load, select and group: what both the boot-check and activate start with. */

@@ -61,10 +61,12 @@ static void check_policy(unsigned int policy, const struct fit_bundle *b)
 
 static void check_err(int ret, const struct sf_err *err)
 {
-	fuzz_check(ret == 0 || ret == -SF_EVERIFY || ret == -SF_EFAIL, "result outside 0, -SF_EVERIFY, -SF_EFAIL");
+	fuzz_check(ret == 0 || ret == -SF_EVERIFY || ret == -SF_EFAIL || ret == -SF_EINPUT,
+		   "result outside 0, -SF_EVERIFY, -SF_EFAIL, -SF_EINPUT");
 	if (!ret)
 		return;
-	fuzz_check(err->cat == -ret, "category matches the result");
+	fuzz_check(err->cat == -ret && sf_reason_cat(err->reason) == -ret, "a reason of the result's category");
+	fuzz_check(ret != -SF_EINPUT || err->reason == SF_R_INPUT_TRUNCATED, "the input ended early, nothing else");
 	fuzz_check(memchr(err->msg, '\0', sizeof(err->msg)) != NULL && err->msg[0], "a message");
 	fuzz_check(!strchr(err->msg, '\n'), "one line");
 }

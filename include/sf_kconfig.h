@@ -13,4 +13,7 @@
 #define sf_is_defined2(val) sf_is_defined3(SF_PLACEHOLDER_##val)
 #define IS_ENABLED(option) sf_is_defined2(option)
 
+/* Bytes per read/hash/write step of every loop that streams image data. */
+#define SF_IO_CHUNK ((size_t)CONFIG_IO_CHUNK_KIB * 1024)
+
 #endif /* SF_KCONFIG_H */

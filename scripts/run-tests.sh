@@ -4,7 +4,8 @@
 #   scripts/run-tests.sh [--fast] [--list] [--only NAME] BUILD_DIR [BUILD_DIR...]
 #
 # In each folder: the unit test programs (updater/tests/test_*, boot/tests/test_*),
-# then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh)
+# then the host integration tests (updater/tests/host/*.sh, boot/tests/host/*.sh,
+# integration/tests/host/*.sh)
 # against BUILD_DIR/slotflip. Every program prints TAP lines; a program that exits
 # non-zero without a failing line, or prints no plan, counts as one failure.
 #
@@ -15,6 +16,11 @@
 #   --only NAME  run only the test of that name (as --list prints it)
 #
 # Exit code: 0 when nothing failed, 1 otherwise, 2 usage.
+#
+# Cross builds: SF_RUN is the command that runs the folder's programs (e.g.
+# "qemu-aarch64-static -cpu max"): the unit tests run under it and the host
+# integration tests get a SLOTFLIP that runs BUILD_DIR/slotflip under it. The
+# boot script tests, which do not run slotflip, are left to the native run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 fast=0
@@ -72,24 +78,34 @@ selected() { # NAME [FILE]
 	[ $# -lt 2 ] || [ "$fast" -eq 0 ] || ! head -n 5 "$2" | grep -q '^# test-tier: qemu'
 }
 
+run=${SF_RUN:-}
 for build in "$@"; do
 	build=$(cd "$build" && pwd)
-	[ "$list" -eq 1 ] || [ -n "$only" ] || echo "== $build"
+	[ "$list" -eq 1 ] || [ -n "$only" ] || echo "== $build${run:+ (under $run)}"
+	slotflip=$build/slotflip
+	hosttests="$top/updater/tests/host/*.sh $top/boot/tests/host/*.sh $top/integration/tests/host/*.sh"
+	if [ -n "$run" ]; then
+		slotflip=$logdir/slotflip
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$run" "$build/slotflip" >"$slotflip"
+		chmod +x "$slotflip"
+		hosttests="$top/updater/tests/host/*.sh"
+	fi
 	for t in "$build"/updater/tests/test_* "$build"/boot/tests/test_*; do
 		case "$t" in *.d | *.o | *'*'*) continue ;; esac
 		[ -x "$t" ] || continue
 		name=${t#"$build"/}
 		selected "$name" || continue
-		if [ "$list" -eq 1 ]; then echo "$name"; else run_one "$name" "$t"; fi
+		# shellcheck disable=SC2086
+		if [ "$list" -eq 1 ]; then echo "$name"; else run_one "$name" $run "$t"; fi
 	done
-	for t in "$top"/updater/tests/host/*.sh "$top"/boot/tests/host/*.sh; do
+	for t in $hosttests; do
 		[ -f "$t" ] || continue
 		name=${t#"$top"/}
 		selected "$name" "$t" || continue
 		if [ "$list" -eq 1 ]; then
 			echo "$name"
 		else
-			run_one "$name ($(basename "$build"))" env SLOTFLIP="$build/slotflip" BUILD="$build" TOP="$top" \
+			run_one "$name ($(basename "$build"))" env SLOTFLIP="$slotflip" BUILD="$build" TOP="$top" \
 				sh "$t"
 		fi
 	done

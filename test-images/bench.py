@@ -4,7 +4,7 @@
 
   test-images/bench.py --out OUT [--runs N]
 
-Boots the qemu-x86_64 test system (OUT from test-images/build.sh) once with
+Boots a QEMU test system (OUT from test-images/build.sh, any board) once with
 the control script test-images/ctl/bench.sh: N times it installs the webkit
 patch and activates it with 'slotflip activate' (soft restart), then N times
 it installs the patch and reboots, so that the boot-check activates it. The

@@ -1,67 +1,80 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Build the qemu-x86_64 test system from Debian packages, without root-only
-# steps (no loop mounts: mkfs.ext4 -d, mkfs.vfat -C + mcopy, mkfs.erofs,
-# sfdisk on a file, dd):
+# Build a QEMU test system of one board from Debian packages, without
+# root-only steps (no loop mounts: mkfs.ext4 -d, mkfs.vfat -C + mcopy,
+# mkfs.erofs, sfdisk on a file, dd):
 #
-#   test-images/build.sh OUT DEVICE_SLOTFLIP HOST_SLOTFLIP
+#   test-images/build.sh [--board NAME] OUT DEVICE_SLOTFLIP HOST_SLOTFLIP
 #
-# OUT/u-boot.rom          Debian's qemu-x86 U-Boot, boot delay 0
+# NAME is a profile in test-images/boards/ (default qemu-x86_64; qemu-arm64):
+# it names the board's files in partitions/, its U-Boot, kernel, busybox and
+# libubootenv tools, kernel modules, boot script options and QEMU command.
+#
+# OUT/u-boot.rom|.bin     Debian's U-Boot for the board, boot delay 0
 # OUT/boot.cmd, boot.scr  boot/boot.cmd with the board's preamble
-# OUT/rootfs-V.ext4       rootfs slot images: /boot/bzImage (Debian's cloud
-#                         kernel) + /boot/initrd.img (busybox-static,
+# OUT/rootfs-V.ext4       rootfs slot images: the kernel (/boot/bzImage or
+#                         /boot/Image) + /boot/initrd.img (busybox-static,
 #                         DEVICE_SLOTFLIP and its libraries, fw_printenv, the
 #                         modules needed, test-images/rootfs/): 1.0 (factory),
 #                         1.1, 1.2-panic (kernel crash), 1.3-hang (init hangs),
 #                         1.4-unhealthy (fails its health check)
 # OUT/webkit-V.erofs      webkit slot images, uncompressed erofs: 26.3
 #                         (factory), 26.3a (patch "26.3 (a)"), 26.3b (patch
-#                         "26.3 (b)", fails its self test)
+#                         "26.3 (b)", fails its self test), 26.3c (patch
+#                         "26.3 (c)")
 # OUT/bundles/*.fit       signed bundles of the updates, made with
 #                         HOST_SLOTFLIP bundle create and OUT/keys/dev.pem (a
 #                         P-256 key generated here once; its public half is
-#                         the device keyring)
-# OUT/disk.img            the board's GPT (partitions/qemu-x86/gpt.sfdisk)
+#                         the device keyring); rootfs-V+webkit-26.3c.fit
+#                         are bundles of two components (one set): rootfs V
+#                         (1.1 healthy, 1.2 panics) and patch "26.3 (c)",
+#                         which requires rootfs>=V
+# OUT/disk.img            the board's GPT (partitions/BOARD/gpt.sfdisk)
 #                         plus two test partitions (payload: a tar of
 #                         bundles; testctl: the scenario's control script),
 #                         slot a of rootfs and webkit written, the
 #                         environment initialised by HOST_SLOTFLIP init
 # OUT/layout.env          byte offsets of the partitions, for the runners
+# OUT/qemu.cmd            the QEMU command line, one word a line (@OUT@ and
+#                         @DISK@ stand for OUT and the disk image)
 #
-# Environment: KVER (kernel version; default: the one Debian's
-# linux-image-cloud-amd64 depends on), BOOTARGS.
+# Environment: KVER (kernel version; default: the board profile's), BOOTARGS.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -eq 3 ] || { echo "usage: $0 OUT DEVICE_SLOTFLIP HOST_SLOTFLIP" >&2; exit 2; }
+BOARD_NAME=qemu-x86_64
+if [ "${1:-}" = --board ]; then
+	BOARD_NAME=${2:-}
+	shift 2
+fi
+[ $# -eq 3 ] || { echo "usage: $0 [--board NAME] OUT DEVICE_SLOTFLIP HOST_SLOTFLIP" >&2; exit 2; }
+[ -f "$TOP/test-images/boards/$BOARD_NAME.sh" ] || { echo "build: no board profile $BOARD_NAME" >&2; exit 2; }
 OUT=$(mkdir -p "$1" && cd "$1" && pwd)
 DEV=$(realpath "$2")
 HOST=$(realpath "$3")
-BOARD=$TOP/partitions/qemu-x86
 SRC=$TOP/test-images
 W=$OUT/work
-KVER=${KVER:-$(dpkg-query -W -f='${Depends}' linux-image-cloud-amd64 | sed -n 's/.*linux-image-\([^ ,]*cloud-amd64\).*/\1/p')}
-KERNEL=/boot/vmlinuz-$KVER
-MODDIR=/lib/modules/$KVER
-# nokaslr: in-process reboots under TCG otherwise stall 1.5-2.5 s at random
-BOOTARGS=${BOOTARGS:-console=ttyS0,115200 panic=1 quiet nokaslr}
-# modules in load order, with arguments; their dependencies are added first
-MODULES="virtio_pci virtio_blk erofs algif_hash softdog:soft_margin=3"
 
 step() { printf '  %-8s %s\n' "$1" "$2"; }
+# the board: its files, U-Boot, kernel, modules, tools, QEMU command
+# shellcheck source=test-images/boards/qemu-x86_64.sh
+. "$SRC/boards/$BOARD_NAME.sh"
+BOARD=$BOARD_DIR
 # shellcheck source=test-images/lib.sh
 . "$SRC/lib.sh"
-[ -r "$KERNEL" ] || { echo "build: no kernel $KERNEL (scripts/deps.sh qemu)" >&2; exit 1; }
+board_fetch
+[ -r "$KERNEL" ] || { echo "build: no kernel $KERNEL (scripts/deps.sh for the board)" >&2; exit 1; }
 for f in "$DEV" "$HOST"; do
 	[ -x "$f" ] || { echo "build: $f is not built" >&2; exit 1; }
 done
 
 rm -rf "$W" "$OUT/bundles"
 mkdir -p "$W" "$OUT/bundles" "$OUT/keys"
+printf '%s\n' "${QEMU_CMD[@]}" >"$OUT/qemu.cmd"
 
 # ------------------------------------------------------------------ U-Boot
-step ROM u-boot.rom
-"$TOP/scripts/qemu-uboot-rom" "$OUT/u-boot.rom"
+step UBOOT "$UBOOT"
+"$TOP/scripts/qemu-uboot-rom" "$OUT/$UBOOT" "$UBOOT_IN"
 
 # ------------------------------------------------------------- signing key
 if [ ! -f "$OUT/keys/dev.pem" ]; then
@@ -74,12 +87,12 @@ openssl pkey -in "$OUT/keys/dev.pem" -pubout -out "$OUT/keys/dev.pub.pem" 2>/dev
 step ROOT "busybox, slotflip, fw_printenv, modules ($KVER)"
 R=$W/root
 mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,opt/webkit,lib/modules,var}
-install -m 0755 /bin/busybox "$R/bin/busybox"
-for a in $(/bin/busybox --list-full); do
+install -m 0755 "$BUSYBOX" "$R/bin/busybox"
+for a in $($BUSYBOX_RUN "$BUSYBOX" --list-full); do
 	[ "$a" = bin/busybox ] || [ -e "$R/$a" ] || ln -s /bin/busybox "$R/$a"
 done
 cp "$DEV" "$W/slotflip"
-copy_with_libs "$R" "$W/slotflip" /usr/bin/fw_printenv /usr/bin/fw_setenv
+copy_with_libs "$R" "$W/slotflip" "$FW_PRINTENV" "$FW_SETENV"
 cp -a "$SRC/rootfs/." "$R/"
 mkdir -p "$R/etc/slotflip/keys"
 dtc -q -I dts -O dtb -o "$R/etc/slotflip/system.dtb" "$BOARD/system.dts"
@@ -111,7 +124,7 @@ make_rootfs() { # version variant
 		rm "$t/lib/modules/softdog.ko"
 	fi
 	mkdir -p "$W/slot-$v/boot"
-	cp "$KERNEL" "$W/slot-$v/boot/bzImage"
+	cp "$KERNEL" "$W/slot-$v$KERNEL_NAME"
 	(cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$W/slot-$v/boot/initrd.img"
 	# the file system is about as small as its contents allow (a bundle
 	# carries all of it): contents + 10 % + 4 MiB for ext4's own blocks
@@ -144,12 +157,14 @@ make_webkit() { # tag version health
 make_webkit 26.3 "26.3" ok
 make_webkit 26.3a "26.3 (a)" ok
 make_webkit 26.3b "26.3 (b)" broken
+make_webkit 26.3c "26.3 (c)" ok
 
 # ---------------------------------------------------------------- bundles
+BOARD_STRING=$(fdtget -ts "$R/etc/slotflip/system.dtb" / slotflip,board)
 bundle() { # name, then component options
 	local name=$1
 	shift
-	"$HOST" bundle create -o "$OUT/bundles/$name.fit" -b qemu-x86_64 -k "$OUT/keys/dev.pem" -n dev "$@" >/dev/null
+	"$HOST" bundle create -o "$OUT/bundles/$name.fit" -b "$BOARD_STRING" -k "$OUT/keys/dev.pem" -n dev "$@" >/dev/null
 	step FIT "bundles/$name.fit"
 }
 bundle rootfs-1.1 --component rootfs --version 1.1 --security-version 2 --image "$OUT/rootfs-1.1.ext4"
@@ -160,7 +175,12 @@ bundle webkit-26.3a --component webkit --version "26.3 (a)" --security-version 4
 	--image "$OUT/webkit-26.3a.erofs"
 bundle webkit-26.3b --component webkit --version "26.3 (b)" --security-version 4 --base-version 26.3 \
 	--image "$OUT/webkit-26.3b.erofs"
+for v in 1.1 1.2; do # one bundle: a kernel + rootfs and a patch that needs it
+	bundle "rootfs-$v+webkit-26.3c" --component rootfs --version $v --security-version 2 \
+		--image "$OUT/rootfs-$v.ext4" --component webkit --version "26.3 (c)" --security-version 4 \
+		--base-version 26.3 --requires "rootfs>=$v" --image "$OUT/webkit-26.3c.erofs"
+done
 
 # ------------------------------------------------------------------- disk
-make_disk "$OUT" "$OUT/rootfs-1.0.ext4" "$R/etc/slotflip/system.dtb" 32 "$BOOTARGS"
+make_disk "$OUT" "$OUT/rootfs-1.0.ext4" "$R/etc/slotflip/system.dtb" "$ROOTFS_MIB" "$BOOTARGS"
 fw_printenv -c "$OUT/fw_env.host.config" | sed 's/^/           /'

@@ -1,16 +1,38 @@
 # SPDX-License-Identifier: MIT
 # Shared by the QEMU image builders (sourced by test-images/build.sh and
 # test-images/systemd/build.sh, bash): copying binaries with their libraries,
-# kernel module closures, and the disk of the qemu-x86_64 board.
-# Needs TOP, BOARD (partitions/qemu-x86), HOST (host slotflip), MODDIR (the
-# kernel's module folder) and step() from the sourcing script.
+# kernel module closures, and the disk of a QEMU board.
+# Needs TOP, BOARD (partitions/qemu-x86 or another board's folder), HOST (host
+# slotflip), MODDIR (the kernel's module folder) and step() from the sourcing
+# script; a board profile (test-images/boards/) may set LIBDIRS and READELF
+# (where its libraries are, what reads its binaries), MKIMAGE_ARCH and
+# BOOTSCR_OPTS (its boot script); the defaults are the x86-64 board's.
+LIBDIRS=${LIBDIRS:-/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu}
+READELF=${READELF:-readelf}
+MKIMAGE_ARCH=${MKIMAGE_ARCH:-x86}
+
+# the board's libraries an ELF file needs, found in LIBDIRS, and its loader
+# (readelf, not ldd: the binaries may be another architecture's)
+elf_libs() { # file
+	local f=$1 n d
+	$READELF -l "$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p'
+	for n in $($READELF -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		for d in $LIBDIRS; do
+			if [ -e "$d/$n" ]; then
+				echo "$d/$n"
+				elf_libs "$d/$n"
+				break
+			fi
+		done
+	done
+}
 
 copy_with_libs() { # root, binary...
 	local root=$1 f lib
 	shift
 	for f in "$@"; do
 		install -D -m 0755 "$f" "$root/usr/bin/$(basename "$f")"
-		for lib in $(ldd "$f" | grep -o '/[^ ]*' | sort -u); do
+		for lib in $(elf_libs "$f" | sort -u); do
 			[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 		done
 	done
@@ -30,7 +52,7 @@ add_module() { # name
 }
 
 # make_disk DIR ROOTFS_IMAGE SYSTEM_DTB ROOTFS_MIB BOOTARGS
-# DIR/disk.img: the board's GPT (partitions/qemu-x86/gpt.sfdisk, the rootfs
+# DIR/disk.img: the board's GPT (BOARD/gpt.sfdisk, the rootfs
 # slots ROOTFS_MIB MiB each) plus two test partitions (7 payload: a tar of
 # bundles; 8 testctl: the scenario's control script), boot.scr in partition 1,
 # ROOTFS_IMAGE in slot a of rootfs and webkit 26.3 (from the build folder OUT)
@@ -62,7 +84,8 @@ print([p['start'] for p in t['partitions'] if p['node'].endswith('img$1')][0] * 
 		dd if="$2" of="$dir/disk.img" bs=1M oflag=seek_bytes seek="$(part_offset "$1")" conv=notrunc,sparse status=none
 	}
 	"$TOP/scripts/qemu-bootscr" --system "$dtb" --env-config "$BOARD/fw_env.config" \
-		--disk "$dir/disk.img" --bootargs "$bootargs" -o "$dir/boot.cmd" --scr "$dir/boot.scr"
+		--disk "$dir/disk.img" --arch "$MKIMAGE_ARCH" --bootargs "$bootargs" \
+		${BOOTSCR_OPTS[@]+"${BOOTSCR_OPTS[@]}"} -o "$dir/boot.cmd" --scr "$dir/boot.scr"
 	step SCR "${rel}boot.scr"
 	mkfs.vfat -n BOOT -C "$w/boot.vfat" 8192 >/dev/null
 	mcopy -i "$w/boot.vfat" "$dir/boot.scr" ::/boot.scr

@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: MIT
-# QEMU system tests of the qemu-x86_64 board, included by the top Makefile.
+# QEMU system tests of the test boards, included by the top Makefile.
 #
-#   make qemu-test    every scenario of test-images/scenarios.py; last line
-#                     "N passed, M failed"
+#   make qemu-test    every scenario of test-images/scenarios.py on the
+#                     qemu-x86_64 board; last line "N passed, M failed"
 #   make qemu-demo    scenarios a, b and h with their console lines
 #   make qemu-bench   soft-restart activation against a full reboot cycle, in
 #                     the same VM, QEMU_BENCH_RUNS runs each, medians
+#   make qemu-test-arm64, qemu-demo-arm64, qemu-bench-arm64
+#                     the same on the qemu-arm64 board (QEMU virt, Cortex-A57,
+#                     slotflip cross-built with aarch64-linux-gnu-), in
+#                     $(O)/qemu-arm64; its profile is test-images/boards/qemu-arm64.sh
 #
 # Everything goes to $(O)/qemu: the device build (qemu-x86_64_defconfig), the
 # images test-images/build.sh makes from it, the Debian systemd image
@@ -19,7 +23,8 @@ QEMU_OUT := $(O)/qemu
 QEMU_JOBS ?= 2
 QEMU_BENCH_RUNS ?= 5
 
-.PHONY: qemu-images qemu-test qemu-demo qemu-bench
+.PHONY: qemu-images qemu-test qemu-demo qemu-bench qemu-images-arm64 qemu-test-arm64 qemu-demo-arm64 \
+	qemu-bench-arm64
 
 qemu-images:
 	$(Q)scripts/deps.sh qemu
@@ -39,3 +44,23 @@ qemu-demo: qemu-images
 
 qemu-bench: qemu-images
 	$(Q)test-images/bench.py --out $(QEMU_OUT) --runs $(QEMU_BENCH_RUNS)
+
+QEMU_ARM64_OUT := $(O)/qemu-arm64
+# the scenarios of the arm64 board: every one but k (the systemd image is x86's)
+QEMU_ARM64_SCENARIOS ?= a b c d e j l m f g g2 i h
+
+qemu-images-arm64:
+	$(Q)scripts/deps.sh qemu-arm64
+	$(Q)$(MAKE) --no-print-directory O=$(O) all
+	$(Q)$(MAKE) --no-print-directory O=$(QEMU_ARM64_OUT) CROSS_COMPILE=aarch64-linux-gnu- \
+		DEFCONFIG=qemu-arm64_defconfig all
+	$(Q)test-images/build.sh --board qemu-arm64 $(QEMU_ARM64_OUT) $(QEMU_ARM64_OUT)/slotflip $(O)/slotflip
+
+qemu-test-arm64: qemu-images-arm64
+	$(Q)test-images/scenarios.py --out $(QEMU_ARM64_OUT) --jobs $(QEMU_JOBS) $(QEMU_ARM64_SCENARIOS)
+
+qemu-demo-arm64: qemu-images-arm64
+	$(Q)test-images/scenarios.py --out $(QEMU_ARM64_OUT) --demo a b h
+
+qemu-bench-arm64: qemu-images-arm64
+	$(Q)test-images/bench.py --out $(QEMU_ARM64_OUT) --runs $(QEMU_BENCH_RUNS)

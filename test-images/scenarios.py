@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Run the QEMU scenarios of the qemu-x86_64 board and check them.
+"""Run the QEMU scenarios of a test board (qemu-x86_64, qemu-arm64) and check them.
 
   test-images/scenarios.py --out OUT [--jobs N] [--demo] [NAME...]
 
@@ -14,19 +14,25 @@ restarts). A scenario passes when
     slotflip's own lines),
   - no forbidden marker appears (e.g. a second boot in a soft restart),
   - the final environment, read on the host with fw_printenv -c from the
-    image file, holds the expected values ("" = absent).
+    image file, holds the expected values ("" = absent; BundleId(NAME): the
+    id of that bundle, computed here from its FIT header),
+  - with 'stores': libubootenv stored the environment that many times since
+    the factory state (the current copy's flags byte counts them; U-Boot's
+    script writes each copy with the flags it read).
 Prints one line per scenario and a last line "N passed, M failed".
 --demo plays the scenarios with their console lines (slotflip's, U-Boot's,
 the services') as they come. Exit status 0 when every scenario passed.
 """
 import argparse
 import concurrent.futures
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the environment test-images/build.sh writes (slotflip init --factory ...);
@@ -45,13 +51,48 @@ def env(**kw):
     return e
 
 
+class BundleId:
+    """An expected sf_C_*_id: the id of bundle NAME in OUT/bundles (docs/environment.md)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def value(self, out):
+        with open(os.path.join(out, 'bundles', self.name), 'rb') as f:
+            head = f.read(8)
+            f.seek(0)
+            return hashlib.sha256(f.read(int.from_bytes(head[4:8], 'big'))).hexdigest()[:16]
+
+    def __repr__(self):
+        return 'the id of %s' % self.name
+
+
+def status(**comps):
+    """The console line of 'slotflip status --json' (ctl: sf_status) with, per component in
+    the board's order, (active, trial or None, tries_left, the reason of its last failure or
+    None); the components with a trial must name the same set."""
+    parts = []
+    set_re = '"(?P<set>[0-9a-f]{16})"'
+    for c, (active, trial, tries, failure) in comps.items():
+        parts.append(r'"%s": \{[^{}]*"active": "%s", "trial": %s, "tries_left": %d, [^{}]*"set": %s, '
+                     r'[^{}]*"failure": %s' % (c, active, '"%s"' % trial if trial else 'null', tries,
+                                               set_re if trial else 'null',
+                                               r'\{"reason": "%s"' % failure if failure else 'null'))
+        if trial:
+            set_re = '"(?P=set)"'
+    return r'SF-TEST: status \{.*' + '.*'.join(parts)
+
+
 # U-Boot's lines (boot/boot.cmd)
 UB_TRIAL = r'slotflip: rootfs: trial b, tries %d -> %d'
 UB_BOOT_A = r'slotflip: boot rootfs slot a '
 UB_BOOT_B = r'slotflip: boot rootfs slot b '
 UB_NO_TRIES = r'slotflip: rootfs: trial b has no tries left: falling back to a'
+UB_FAIL = 'tries-exhausted U-Boot found no try left for slot b'  # sf_rootfs_fail after that
 UP = r'SF: rootfs %s up, slot %s,'
 SERVING = r"SF-TEST: serving 'webkit %s'"
+# activate of a set whose reboot member has not booted yet (exit 12)
+WAITING = r'slotflip: \d components? waits? for the reboot that tries the rest of .* bundle; nothing was switched'
 
 SCENARIOS = [
     dict(name='a', ctl='a-soft-patch.sh', title='userspace patch, soft restart, committed without a reboot',
@@ -107,6 +148,44 @@ SCENARIOS = [
          env=env(rootfs_bad='b', rootfs_bad_why='failed', rootfs_b_ver='1.4', rootfs_b_sv='2',
                  rootfs_fail="health-check-failed health check 'rootfs/10-devices' exited with status 1",
                  rootfs_fail_ver='1.4')),
+    dict(name='l', ctl='l-mixed-bundle.sh',
+         title='rootfs + webkit patch requiring it, kernel panics: both fall back',
+         bundles=['rootfs-1.2+webkit-26.3c.fit'], timeout=180,
+         expect=[UP % ('1.0', 'a'), r'install rootfs-1\.2\+webkit-26\.3c\.fit exit 0', r'webkit: waiting-for-reboot',
+                 WAITING, r'SF-TEST: activate exit 12', SERVING % r'26\.3',
+                 status(rootfs=('a', 'b', 3, None), webkit=('a', 'b', 3, None)),
+                 r'SF-TEST: reboot', UB_TRIAL % (3, 2), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_TRIAL % (2, 1), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_TRIAL % (1, 0), UP % ('1.2', 'b'), r'Kernel panic',
+                 UB_NO_TRIES, UB_BOOT_A, UP % ('1.0', 'a'), r'webkit: fell-back',
+                 r'slotflip: .*rootfs of the same bundle fell back', r'SF: boot-check exit 6',
+                 r'SF: webkit 26\.3 started', SERVING % r'26\.3',
+                 status(rootfs=('a', None, 0, 'tries-exhausted'), webkit=('a', None, 0, 'set-fell-back')),
+                 r'SF-TEST: done'],
+         forbid=[r'SF: webkit stopped', r'webkit selftest', r'SF: webkit 26\.3 \(c\)', r'rootfs: fell-back',
+                 r'rebooting into the committed'],
+         stores=3,  # install 2, activate 0, U-Boot's fallback (flags kept), the boot-check's fallback 1
+         env=env(rootfs_bad='b', rootfs_bad_why='failed', rootfs_b_ver='1.2', rootfs_b_sv='2', rootfs_fail=UB_FAIL,
+                 rootfs_b_id=BundleId('rootfs-1.2+webkit-26.3c.fit'),
+                 webkit_bad='b', webkit_bad_why='failed', webkit_b_ver='26.3 (c)', webkit_b_sv='4',
+                 webkit_b_id=BundleId('rootfs-1.2+webkit-26.3c.fit'), webkit_b_req='rootfs>=1.2',
+                 webkit_fail='set-fell-back rootfs of the same bundle fell back', webkit_fail_ver='26.3 (c)')),
+    dict(name='m', ctl='l-mixed-bundle.sh',
+         title='rootfs + webkit patch requiring it, healthy: both committed at boot',
+         bundles=['rootfs-1.1+webkit-26.3c.fit'], timeout=90,
+         expect=[UP % ('1.0', 'a'), r'install rootfs-1\.1\+webkit-26\.3c\.fit exit 0', r'webkit: waiting-for-reboot',
+                 WAITING, r'SF-TEST: activate exit 12', SERVING % r'26\.3',
+                 status(rootfs=('a', 'b', 3, None), webkit=('a', 'b', 3, None)),
+                 r'SF-TEST: reboot', UB_TRIAL % (3, 2), UB_BOOT_B + r'.*slotflip\.rootfs=b', UP % ('1.1', 'b'),
+                 r"webkit selftest: health 'ok'", r'rootfs: committed', r'webkit: committed', r'SF: boot-check exit 0',
+                 r'SF: webkit 26\.3 \(c\) started', SERVING % r'26\.3 \(c\)',
+                 status(rootfs=('b', None, 0, None), webkit=('b', None, 0, None)), r'SF-TEST: done'],
+         forbid=[r'SF: webkit stopped'],
+         stores=4,  # install 2, activate 0, the boot-check: webkit's try 1, the commit of both 1
+         env=env(rootfs_active='b', rootfs_floor='2', rootfs_b_ver='1.1', rootfs_b_sv='2',
+                 rootfs_b_id=BundleId('rootfs-1.1+webkit-26.3c.fit'),
+                 webkit_active='b', webkit_b_ver='26.3 (c)', webkit_b_sv='4',
+                 webkit_b_id=BundleId('rootfs-1.1+webkit-26.3c.fit'), webkit_b_req='rootfs>=1.1')),
     dict(name='f', ctl='f-cut-slot-write.sh', title='power cut while the slot is written',
          bundles=['rootfs-1.1.fit'], timeout=90, restarts=1,
          cut=[r'"phase": "write", "component": "rootfs", "event": "progress", "done": [1-9]'],
@@ -205,13 +284,29 @@ def read_env(cfg):
     return vals, r.returncode
 
 
+def env_generation(img, lay):
+    """The flags byte of the environment copy libubootenv reads in the image file @img
+    (both copies valid: copy 2 when its flags are greater, 255 -> 0 wrapping; else the valid one)."""
+    copies = []
+    with open(img, 'rb') as f:
+        for k in ('ENV1_OFFSET', 'ENV2_OFFSET'):
+            f.seek(lay[k])
+            b = f.read(lay['ENV_SIZE'])
+            copies.append(b[4] if zlib.crc32(b[5:]) == int.from_bytes(b[:4], 'little') else None)
+    f1, f2 = copies
+    if f1 is None or f2 is None:
+        return f2 if f1 is None else f1
+    newer2 = (f2 > f1 and not (f2 == 255 and f1 == 0)) or (f1 == 255 and f2 == 0)
+    return f2 if newer2 else f1
+
+
 def qemu_cmd(out, img, clock=None):
-    """QEMU for the disk image @img; @clock 'HH:MM:SS' starts the guest's RTC at that time today (UTC)."""
+    """QEMU for the disk image @img: the board's command (OUT/qemu.cmd, from its profile in
+    test-images/boards/); @clock 'HH:MM:SS' starts the guest's RTC at that time today (UTC)."""
     rtc = ['-rtc', 'base=%sT%s' % (time.strftime('%Y-%m-%d', time.gmtime()), clock)] if clock else []
-    return ['qemu-system-x86_64', '-accel', 'tcg', '-machine', 'pc', '-m', '512', '-smp', '1',
-            '-display', 'none', '-vga', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none',
-            '-bios', os.path.join(out, 'u-boot.rom'),
-            '-drive', 'file=%s,format=raw,if=virtio' % img] + rtc
+    with open(os.path.join(out, 'qemu.cmd')) as f:
+        words = [w.replace('@OUT@', out).replace('@DISK@', img) for w in f.read().splitlines() if w]
+    return words + rtc
 
 
 def image_dir(out, s):
@@ -299,8 +394,15 @@ def run_one(out, lay, s, demo):
     if erc:
         bad.append('fw_printenv cannot read the final environment')
     for k, v in s['env'].items():
-        if got.get(k, '') != v:
-            bad.append('env %s = %r, want %r' % (k, got.get(k, ''), v))
+        want = v.value(out) if isinstance(v, BundleId) else v
+        if got.get(k, '') != want:
+            bad.append('env %s = %r, want %r' % (k, got.get(k, ''), v if want == v else '%s (%r)' % (want, v)))
+    if 'stores' in s:
+        before = env_generation(os.path.join(image_dir(out, s), 'disk.img'), lay)
+        after = env_generation(img, lay)
+        if None in (before, after) or (after - before) % 256 != s['stores']:
+            bad.append('the environment was stored %s times since the factory state, want %d' %
+                       ('?' if None in (before, after) else (after - before) % 256, s['stores']))
     for k in sorted(set(got) - set(s['env'])):
         # a slot's bundle id depends on the bundle's bytes: it must only be one
         if re.fullmatch(r'sf_[a-z0-9_]+_[ab]_id', k) and re.fullmatch(r'[0-9a-f]{16}', got[k]):

@@ -200,6 +200,20 @@ static void test_runs(void)
 	is_int(comp("webkit")->active, SLOT_A, "webkit back on a");
 	is_int(comp("libfoo")->active, SLOT_A, "libfoo back on a");
 
+	/* a member of the set turns malformed: the rest is never committed without it */
+	setup_sets(3, "aac");
+	{
+		struct kv env;
+
+		if (fake_env_get(&fenv, &env) || kv_set(&env, "sf_libfoo_tries", "03") || fake_env_set(&fenv, &env))
+			tap_diag("cannot edit the environment");
+	}
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK,
+	       "a set with an unreadable member falls back");
+	ok(strstr(err.msg, "libfoo of the same bundle cannot be read") != NULL, "message: %s", err.msg);
+	is_int(comp("webkit")->active, SLOT_A, "webkit stays on a");
+	ok(comp("libfoo")->broken, "libfoo is left alone");
+
 	setup(3);
 	check("00-slow", "#!/bin/sh\nsleep 10\n");
 	sys.health_timeout_ms = 300;
@@ -430,6 +444,46 @@ static void test_activate(void)
 	}
 }
 
+/* A test release: committed by its activation, then back to the baseline at once, recorded. */
+static void test_release(void)
+{
+	struct calls k = { "", NULL, NULL };
+	struct bc_hooks hooks = { rec_use, rec_run, &k };
+	const char *webkit[] = { "webkit" };
+	struct bc_report rep;
+	struct sf_err err = { 0 };
+	struct kv env;
+
+	for (int healthy = 1; healthy >= 0; healthy--) {
+		setup(3);
+		k.log[0] = '\0';
+		if (!healthy)
+			check("webkit/fail", "#!/bin/sh\nexit 1\n");
+		/* webkit's trial "1.0 (a)" carries the baseline's own image: a test release */
+		if (fake_env_get(&fenv, &env) || kv_set(&env, "sf_webkit_test", "armed 1764633600 812 0 0 1.0 (a)") ||
+		    fake_env_set(&fenv, &env))
+			tap_diag("cannot arm the test release");
+		strcpy(sys.c[0].stop_cmd, "stop-webkit");
+		strcpy(sys.c[0].start_cmd, "start-webkit");
+		if (healthy) {
+			is_int(bootcheck_activate(&ctx, webkit, 1, NULL, &hooks, &rep, &err), 0, "a test release activated");
+			is_str(k.log, "run stop-webkit;use webkit b;use webkit a;run start-webkit;",
+			       "  its trial mounted, checked, then the baseline again, before the service starts");
+			is_int(comp("webkit")->active, SLOT_A, "  committed, then removed: the baseline runs");
+			is_int(state_slot(comp("webkit"), SLOT_B), SLOT_REMOVED, "  the test release's slot removed");
+			is_str(comp("webkit")->test.result, "passed", "  recorded as passed");
+			is_int(comp("webkit")->test.install_ms, 812, "  with the install's time kept");
+			is_str(comp("webkit")->removed.version, "", "  no removal record: it never blocks a later patch");
+			is_int(rep.outcome[0], BC_OUT_COMMITTED, "  outcome: committed");
+		} else {
+			is_int(bootcheck_activate(&ctx, webkit, 1, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+			       "an unhealthy test release");
+			is_str(comp("webkit")->test.result, "failed", "  recorded as failed");
+			is_int(comp("webkit")->active, SLOT_A, "  the baseline runs");
+		}
+	}
+}
+
 int main(void)
 {
 	tap_tmpdir(tmp, "bootcheck");
@@ -437,6 +491,7 @@ int main(void)
 	test_runs();
 	test_edges();
 	test_activate();
+	test_release();
 	tap_rmtree(tmp);
 	return tap_done();
 }

@@ -58,12 +58,30 @@ char *cli_read_cmdline(void)
 	return buf;
 }
 
+int cli_hash_engine(enum sha256_engine *out, struct sf_err *err)
+{
+	const char *name = getenv("SLOTFLIP_SHA256");
+	struct sha256 *h;
+
+	*out = SHA256_ENGINE_AUTO;
+	if (!name || !*name)
+		return 0;
+	if (sha256_engine_parse(name, out))
+		return sf_fail(err, SF_ECONFIG, "SLOTFLIP_SHA256='%.32s' names no SHA-256 engine (auto, cpu, afalg, mbedtls)",
+			       name);
+	if (sha256_new(&h, *out))
+		return sf_fail(err, SF_ECONFIG, "SLOTFLIP_SHA256=%s: this machine cannot run that SHA-256 engine", name);
+	sha256_free(h);
+	return 0;
+}
+
 int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
 {
 	const char *lock_path = getenv("SLOTFLIP_LOCK");
 	int ret;
 
-	ret = sysconf_load(&c->sys, c->config, err);
+	ret = cli_hash_engine(&c->ctx.hash_engine, err);
+	ret = ret ?: sysconf_load(&c->sys, c->config, err);
 	if (ret)
 		return ret;
 	if (needs & CLI_NEEDS_LOCK) {
@@ -85,7 +103,6 @@ int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err)
 	c->ctx.env_priv = c->env;
 	c->ctx.slot = &slot_file_ops;
 	c->ctx.keys = c->keys;
-	c->ctx.hash_engine = SHA256_ENGINE_AUTO;
 	c->ctx.stop = c->stop;
 	return 0;
 }

@@ -64,6 +64,14 @@ enum cli_needs {
  */
 int cli_setup(struct cli *c, unsigned int needs, struct sf_err *err) __attribute__((warn_unused_result));
 
+/**
+ * cli_hash_engine() - the SHA-256 engine for image data: AUTO, or the one
+ * SLOTFLIP_SHA256 forces ("auto", "cpu", "afalg", "mbedtls")
+ * Return: 0, or -SF_ECONFIG when the variable names no engine or one this
+ * machine cannot run.
+ */
+int cli_hash_engine(enum sha256_engine *out, struct sf_err *err) __attribute__((warn_unused_result));
+
 /** cli_teardown() - release what cli_setup() took */
 void cli_teardown(struct cli *c);
 
@@ -160,13 +168,15 @@ struct fit_create_opts;
 
 /**
  * cli_parse_bundle_create() - the arguments of `bundle create`: global options
- * (-o, -b, -k, -n) anywhere, then one group per image, each ended by --image
- * FILE after its --component, --version and --security-version (and optional
- * --base-version, --requires)
+ * anywhere (-o and -b once each; -k once per signing key, each optionally
+ * followed by one -n naming it), then one group per image, each ended by
+ * --image FILE after its --component, --version and --security-version (and
+ * optional --base-version, --requires), each given once per group
  * @argc, @argv: from "create" on
  * @out:        the bundle to make; its strings point into @argv
  * @err:        failure reason
- * Return: 0, or -SF_EUSAGE naming what is missing or out of place.
+ * Return: 0, or -SF_EUSAGE naming what is missing, repeated or out of place;
+ * -SF_EFAIL (SF_R_NO_MEMORY).
  */
 int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, struct sf_err *err)
 	__attribute__((warn_unused_result));

@@ -12,12 +12,70 @@
 #include "fit/keyring.h"
 #include "sf_kconfig.h"
 
+static const char create_usage[] =
+	"usage: slotflip bundle create [--json] -o OUT -b BOARD -k KEY [-n NAME] [-k KEY [-n NAME]]... IMAGE...\n"
+	"  IMAGE: --component C --version V --security-version N [--base-version B]\n"
+	"         [--requires 'c>=v,...'] --image FILE\n"
+	"\n"
+	"Makes a bundle: a FIT image with external data, as 'mkimage -E -p 0x1000' lays it out,\n"
+	"signed by each key in a signature node of its own.\n"
+	"  -o, --output OUT          the bundle file (written beside OUT, then renamed over it)\n"
+	"  -b, --board BOARD         the board it installs on (the configuration's compatible)\n"
+	"  -k, --key KEY             a PEM private key: RSA-2048, RSA-4096 or EC P-256; another -k\n"
+	"                            signs again (dual signing during a key rotation, docs/keys.md)\n"
+	"  -n, --key-name NAME       key-name-hint of the -k before it (default: its file name\n"
+	"                            without the extension)\n"
+	"  --component C             component name, [a-z0-9_]{1,16}\n"
+	"  --version V               its version: \"26.3\", or a patch \"26.3 (a)\"\n"
+	"  --security-version N      its security version (0 to 4294967295)\n"
+	"  --base-version B          the baseline a patch installs on (needed by a patch version)\n"
+	"  --requires 'c>=v,...'     other components it needs, at or above a version\n"
+	"  --image FILE              the image data; ends the group (each option once per group)\n"
+	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
+
+static const char verify_usage[] =
+	"usage: slotflip bundle verify [--json] [--keyring DIR] [--board BOARD] BUNDLE|-\n"
+	"\n"
+	"Verifies a bundle as the installer does: header, signatures and key policy, then each\n"
+	"image's data against its signed sha256. Without --keyring: this device's keyring, key\n"
+	"policy and board (from the system description, --config PATH).\n"
+	"  --keyring DIR             trust the keys of DIR instead (no key policy)\n"
+	"  --board BOARD             refuse a bundle for another board\n"
+	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
+
+static const char info_usage[] =
+	"usage: slotflip bundle info [--json] BUNDLE|-\n"
+	"\n"
+	"Shows what a bundle's header says, without checking its signatures (nothing shown is\n"
+	"verified: 'slotflip bundle verify' is the check). The structure and metadata rules of\n"
+	"the verifier apply, and every string is shown as printable text.\n"
+	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
+
 static const char bundle_usage[] =
-	"usage: slotflip bundle create -o OUT -b BOARD -k KEY.pem [-n KEYNAME] IMAGE...\n"
-	"         IMAGE: --component C --version V --security-version N [--base-version B]\n"
-	"                [--requires 'c>=v,...'] --image FILE\n"
-	"       slotflip bundle verify [--keyring DIR] [--board BOARD] BUNDLE|-\n"
-	"       slotflip bundle info BUNDLE|-";
+	"usage: slotflip bundle create|verify|info [--json] ...\n"
+	"       slotflip bundle help [create|verify|info]\n"
+	"\n"
+	"  create   make and sign a bundle\n"
+	"  verify   check a bundle with the installer's verifier\n"
+	"  info     show a bundle's header, unverified\n"
+	"\n"
+	"'slotflip bundle SUBCOMMAND --help' shows a subcommand's options.\n";
+
+/* A usage error: what was wrong, and the first line of the usage. */
+static int usage_error(struct sf_err *err, const char *usage, const char *what, const char *arg)
+{
+	int len = (int)strcspn(usage, "\n");
+
+	if (arg)
+		return cli_usage(err, "%s '%s' (%.*s)", what, arg, len, usage);
+	return cli_usage(err, "%s (%.*s)", what, len, usage);
+}
+
+/* The argument getopt_long() stopped at, for the message of an unknown option. */
+static const char *bad_option(char **argv)
+{
+	return argv[optind - 1] ? argv[optind - 1] : "?";
+}
 
 static int parse_u32(const char *s, uint32_t *out)
 {
@@ -32,6 +90,72 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* What one `bundle create` image group or the global options already hold. */
+struct create_parse {
+	struct fit_create_opts o;
+	struct fit_create_image cur;
+	bool have_sv, named;
+};
+
+/* An option of an image group: each at most once before its --image. */
+static int group_option(struct create_parse *p, int opt, const char *arg, struct sf_err *err)
+{
+	const char **slot = opt == 'C' ? &p->cur.component :
+			    opt == 'V' ? &p->cur.version :
+			    opt == 'B' ? &p->cur.base_version :
+			    opt == 'R' ? &p->cur.requires :
+					 NULL;
+
+	if ((slot && *slot) || (opt == 'S' && p->have_sv))
+		return usage_error(err, create_usage, "an option given twice for one image, before --image", arg);
+	if (slot) {
+		*slot = arg;
+		return 0;
+	}
+	if (parse_u32(arg, &p->cur.security_version))
+		return cli_usage(err, "--security-version '%s' is not a 32-bit number", arg);
+	p->have_sv = true;
+	return 0;
+}
+
+static int end_group(struct create_parse *p, const char *file, struct sf_err *err)
+{
+	if (!p->cur.component || !p->cur.version || !p->have_sv)
+		return cli_usage(err, "--image %s needs --component, --version and --security-version before it", file);
+	if (p->o.n_images >= CONFIG_MAX_BUNDLE_IMAGES)
+		return cli_usage(err, "more than %d images", CONFIG_MAX_BUNDLE_IMAGES);
+	p->cur.path = file;
+	p->o.image[p->o.n_images++] = p->cur;
+	memset(&p->cur, 0, sizeof(p->cur));
+	p->have_sv = false;
+	return 0;
+}
+
+/* -o, -b once; -k once per key; -n once, after the -k it names. */
+static int global_option(struct create_parse *p, int opt, const char *arg, struct sf_err *err)
+{
+	switch (opt) {
+	case 'o':
+	case 'b':
+		if (*(opt == 'o' ? &p->o.out_path : &p->o.board))
+			return usage_error(err, create_usage, opt == 'o' ? "-o given twice" : "-b given twice", arg);
+		*(opt == 'o' ? &p->o.out_path : &p->o.board) = arg;
+		return 0;
+	case 'k':
+		if (p->o.n_keys == FIT_CREATE_KEYS_MAX)
+			return cli_usage(err, "more than %d keys (-k)", FIT_CREATE_KEYS_MAX);
+		p->o.key[p->o.n_keys++].path = arg;
+		p->named = false;
+		return 0;
+	default: /* 'n' */
+		if (!p->o.n_keys || p->named)
+			return usage_error(err, create_usage, "-n names the key of the -k just before it, once", arg);
+		p->o.key[p->o.n_keys - 1].name = arg;
+		p->named = true;
+		return 0;
+	}
+}
+
 int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, struct sf_err *err)
 {
 	static const struct option opts[] = {
@@ -42,63 +166,90 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		{ "requires", required_argument, NULL, 'R' },	    { "image", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fit_create_opts o = { 0 };
-	struct fit_create_image cur = { 0 };
-	bool have_sv = false;
-	int opt;
+	struct create_parse *p;
+	int opt, ret = 0;
 
-	while ((opt = getopt_long(argc, argv, "o:b:k:n:", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'o': o.out_path = optarg; break;
-		case 'b': o.board = optarg; break;
-		case 'k': o.key_path = optarg; break;
-		case 'n': o.key_name = optarg; break;
-		case 'C': cur.component = optarg; break;
-		case 'V': cur.version = optarg; break;
-		case 'B': cur.base_version = optarg; break;
-		case 'R': cur.requires = optarg; break;
-		case 'S':
-			if (parse_u32(optarg, &cur.security_version))
-				return cli_usage(err, "--security-version '%s' is not a 32-bit number", optarg);
-			have_sv = true;
-			break;
-		case 'I':
-			if (!cur.component || !cur.version || !have_sv)
-				return cli_usage(err, "--image %s needs --component, --version and --security-version before it",
-						 optarg);
-			if (o.n_images >= CONFIG_MAX_BUNDLE_IMAGES)
-				return cli_usage(err, "more than %d images", CONFIG_MAX_BUNDLE_IMAGES);
-			cur.path = optarg;
-			o.image[o.n_images++] = cur;
-			memset(&cur, 0, sizeof(cur));
-			have_sv = false;
-			break;
-		default:
-			return cli_usage(err, "%s", bundle_usage);
-		}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+	opterr = 0;
+	while (!ret && (opt = getopt_long(argc, argv, "o:b:k:n:", opts, NULL)) != -1) {
+		if (strchr("obkn", opt))
+			ret = global_option(p, opt, optarg, err);
+		else if (opt == 'I')
+			ret = end_group(p, optarg, err);
+		else if (strchr("CVSBR", opt))
+			ret = group_option(p, opt, optarg, err);
+		else
+			ret = usage_error(err, create_usage, "unknown option or missing value", bad_option(argv));
 	}
-	if (optind != argc || !o.out_path || !o.board || !o.key_path || !o.n_images)
-		return cli_usage(err, "%s", bundle_usage);
-	if (cur.component || cur.version || cur.base_version || cur.requires || have_sv)
-		return cli_usage(err, "image options after the last --image");
-	*out = o;
-	return 0;
+	if (!ret && (optind != argc || !p->o.out_path || !p->o.board || !p->o.n_keys || !p->o.n_images))
+		ret = usage_error(err, create_usage, "-o, -b, -k and at least one image are needed", NULL);
+	if (!ret && (p->cur.component || p->cur.version || p->cur.base_version || p->cur.requires || p->have_sv))
+		ret = cli_usage(err, "image options after the last --image");
+	if (!ret)
+		*out = p->o;
+	free(p);
+	return ret;
 }
 
-static int bundle_create(int argc, char **argv, struct sf_err *err)
+/* The JSON members of a header: what `bundle info` and `bundle verify` show. */
+static void bundle_fields(struct json *j, const struct fit_bundle *b)
 {
-	struct fit_create_opts o;
-	int ret;
+	char hex[2 * SHA256_LEN + 1];
 
-	if (!IS_ENABLED(CONFIG_BUNDLE_CREATE))
-		return sf_fail(err, SF_EUSAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
-	ret = cli_parse_bundle_create(argc, argv, &o, err);
-	return ret ?: fit_create(&o, err);
+	json_kstr(j, "id", b->id);
+	json_kstr(j, "board", b->board);
+	json_kstr(j, "config", b->config);
+	json_kuint(j, "header_size", b->header_size);
+	json_key(j, "images");
+	json_arr(j);
+	for (unsigned int k = 0; k < b->n_images; k++) {
+		const struct fit_image *img = &b->image[k];
+
+		json_obj(j);
+		json_kstr(j, "node", img->node);
+		json_kstr(j, "component", img->component);
+		json_kstr(j, "version", img->version);
+		json_kstr(j, "base_version", img->base_version[0] ? img->base_version : NULL);
+		json_kuint(j, "security_version", img->security_version);
+		json_key(j, "requires");
+		json_arr(j);
+		for (unsigned int r = 0; r < img->n_requires; r++) {
+			json_obj(j);
+			json_kstr(j, "component", img->requires[r].component);
+			json_kstr(j, "version", img->requires[r].version);
+			json_end(j);
+		}
+		json_end(j);
+		json_kuint(j, "data_offset", img->data_offset);
+		json_kuint(j, "data_size", img->data_size);
+		for (unsigned int i = 0; i < SHA256_LEN; i++)
+			snprintf(hex + 2 * (size_t)i, 3, "%02x", img->sha256[i]);
+		json_kstr(j, "sha256", hex);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+static void sig_fields(struct json *j, const struct fit_sig_info *sigs, unsigned int n)
+{
+	json_key(j, "signatures");
+	json_arr(j);
+	for (unsigned int k = 0; k < n && k < CONFIG_MAX_SIGNATURES; k++) {
+		json_obj(j);
+		json_kstr(j, "node", sigs[k].node);
+		json_kstr(j, "algo", sigs[k].algo);
+		json_kstr(j, "key_name_hint", sigs[k].key_name_hint);
+		json_kstr(j, "padding", sigs[k].padding[0] ? sigs[k].padding : NULL);
+		json_end(j);
+	}
+	json_end(j);
 }
 
 static void print_bundle(const struct fit_bundle *b)
 {
-	printf("board %s, configuration %s, header %llu bytes\n", b->board, b->config,
+	printf("bundle id %s: board %s, configuration %s, header %llu bytes\n", b->id, b->board, b->config,
 	       (unsigned long long)b->header_size);
 	for (unsigned int k = 0; k < b->n_images; k++) {
 		const struct fit_image *img = &b->image[k];
@@ -115,97 +266,236 @@ static void print_bundle(const struct fit_bundle *b)
 	}
 }
 
-static int bundle_verify_cmd(struct cli *c, int argc, char **argv, struct sf_err *err)
+static void print_sigs(const struct fit_sig_info *sigs, unsigned int n)
+{
+	for (unsigned int k = 0; k < n && k < CONFIG_MAX_SIGNATURES; k++)
+		printf("  signature %s: %s, key '%s'%s%s\n", sigs[k].node, sigs[k].algo, sigs[k].key_name_hint,
+		       sigs[k].padding[0] ? ", padding " : "", sigs[k].padding);
+}
+
+/* What `bundle verify` and `bundle info` read, and what their output shows. */
+struct shown {
+	const char *path;
+	bool verified;
+	bool have;
+	struct fit_bundle b;
+	struct fit_sig_info sigs[CONFIG_MAX_SIGNATURES];
+	unsigned int n_sigs;
+};
+
+static void shown_fields(struct json *j, const struct shown *s)
+{
+	json_kstr(j, "bundle", s->path);
+	json_kbool(j, "verified", s->verified && s->have);
+	if (!s->have)
+		return;
+	if (s->verified) {
+		json_kstr(j, "key", s->b.key_name);
+		json_kstr(j, "algo", s->b.algo);
+	}
+	bundle_fields(j, &s->b);
+	sig_fields(j, s->sigs, s->n_sigs);
+}
+
+/* Reads a header and checks it: verified with @keys, or only inspected. */
+static int read_and_check(struct src *src, const struct keyring *keys, struct shown *s, struct sf_err *err)
+{
+	struct fit_bundle *tmp = NULL;
+	void *header = NULL;
+	size_t size;
+	int ret;
+
+	s->n_sigs = CONFIG_MAX_SIGNATURES;
+	ret = bundle_read_header(src, &header, &size, err);
+	if (!ret && keys) {
+		tmp = calloc(1, sizeof(*tmp));
+		ret = tmp ? fit_verify(header, size, src->size, keys, &s->b, err) :
+			    sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+		/* the signature nodes as found, for the output: they passed the checks already */
+		if (!ret && fit_inspect(header, size, src->size, tmp, s->sigs, &s->n_sigs, err))
+			s->n_sigs = 0;
+	} else if (!ret) {
+		ret = fit_inspect(header, size, src->size, &s->b, s->sigs, &s->n_sigs, err);
+	}
+	free(tmp);
+	free(header);
+	return ret;
+}
+
+/* The keyring: --keyring DIR, else the device's own (with its policy and board). */
+static int verify_keys(struct cli *c, const char *keyring, const char **board, struct sf_err *err)
+{
+	int ret;
+
+	if (!keyring) {
+		ret = sysconf_load(&c->sys, c->config, err);
+		if (ret)
+			return ret;
+		keyring = c->sys.keyring;
+		*board = *board ? *board : c->sys.board;
+	}
+	ret = keyring_load(&c->keys, keyring, err);
+	/* the device's keyring comes with the device's key policy */
+	if (!ret && keyring == c->sys.keyring)
+		ret = keyring_set_policy(c->keys, &c->sys.key_policy, err);
+	return ret;
+}
+
+static int bundle_verify_cmd(struct cli *c, int argc, char **argv, bool json, struct shown *s, struct sf_err *err)
 {
 	static const struct option opts[] = { { "keyring", required_argument, NULL, 'k' },
 					      { "board", required_argument, NULL, 'b' },
 					      { NULL, 0, NULL, 0 } };
 	const char *keyring = NULL, *board = NULL;
-	struct fit_bundle *b = NULL;
 	struct src src = { .fd = -1 };
 	int opt, ret;
 
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "k:b:", opts, NULL)) != -1) {
 		if (opt == 'k')
 			keyring = optarg;
 		else if (opt == 'b')
 			board = optarg;
 		else
-			return cli_usage(err, "%s", bundle_usage);
+			return usage_error(err, verify_usage, "unknown option or missing value", bad_option(argv));
 	}
 	if (argc - optind != 1)
-		return cli_usage(err, "%s", bundle_usage);
-	if (!keyring) {
-		/* the device's own keyring and board */
-		ret = sysconf_load(&c->sys, c->config, err);
-		if (ret)
-			return ret;
-		keyring = c->sys.keyring;
-		board = board ? board : c->sys.board;
-	}
-	ret = keyring_load(&c->keys, keyring, err);
-	/* the device's keyring comes with the device's key policy */
-	if (!ret && keyring == c->sys.keyring)
-		ret = keyring_set_policy(c->keys, &c->sys.key_policy, err);
-	if (ret)
-		return ret;
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return sf_fail(err, SF_EFAIL, "out of memory");
-	ret = src_open(&src, argv[optind], err);
-	ret = ret ?: bundle_verify(&src, c->keys, SHA256_ENGINE_AUTO, b, err);
-	if (!ret && board && strcmp(board, b->board))
-		ret = sf_fail(err, SF_EPOLICY, "bundle is for board '%s', this board is '%s'", b->board, board);
-	if (!ret) {
-		printf("verified: signed with key '%s' (%s)\n", b->key_name, b->algo);
-		print_bundle(b);
+		return usage_error(err, verify_usage, "one bundle is needed", NULL);
+	s->path = argv[optind];
+	s->verified = true;
+	ret = verify_keys(c, keyring, &board, err);
+	ret = ret ?: cli_hash_engine(&c->ctx.hash_engine, err);
+	ret = ret ?: src_open(&src, argv[optind], err);
+	ret = ret ?: read_and_check(&src, c->keys, s, err);
+	ret = ret ?: bundle_check_payloads(&src, &s->b, c->ctx.hash_engine, err);
+	if (!ret && board && strcmp(board, s->b.board))
+		ret = sf_fail(err, SF_R_WRONG_BOARD, "bundle is for board '%s', this board is '%s'", s->b.board, board);
+	s->have = !ret;
+	if (!ret && !json) {
+		printf("verified: signed with key '%s' (%s)\n", s->b.key_name, s->b.algo);
+		print_bundle(&s->b);
 	}
 	src_close(&src);
-	free(b);
 	return ret;
 }
 
-static int bundle_info(int argc, char **argv, struct sf_err *err)
+static int bundle_info(int argc, char **argv, bool json, struct shown *s, struct sf_err *err)
 {
-	struct fit_sig_info sigs[CONFIG_MAX_SIGNATURES];
-	unsigned int n_sigs = CONFIG_MAX_SIGNATURES;
-	struct fit_bundle *b = NULL;
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct src src = { .fd = -1 };
-	void *header = NULL;
-	size_t size;
 	int ret;
 
-	if (argc != 2)
-		return cli_usage(err, "%s", bundle_usage);
-	b = calloc(1, sizeof(*b));
-	if (!b)
-		return sf_fail(err, SF_EFAIL, "out of memory");
-	ret = src_open(&src, argv[1], err);
-	ret = ret ?: bundle_read_header(&src, &header, &size, err);
-	ret = ret ?: fit_inspect(header, size, src.size, b, sigs, &n_sigs, err);
-	if (!ret) {
+	opterr = 0;
+	if (getopt_long(argc, argv, "", opts, NULL) != -1)
+		return usage_error(err, info_usage, "unknown option", bad_option(argv));
+	if (argc - optind != 1)
+		return usage_error(err, info_usage, "one bundle is needed", NULL);
+	s->path = argv[optind];
+	ret = src_open(&src, argv[optind], err);
+	ret = ret ?: read_and_check(&src, NULL, s, err);
+	s->have = !ret;
+	if (!ret && !json) {
 		printf("not verified (use 'slotflip bundle verify')\n");
-		print_bundle(b);
-		for (unsigned int k = 0; k < n_sigs && k < CONFIG_MAX_SIGNATURES; k++)
-			printf("  signature %s: %s, key '%s'%s%s\n", sigs[k].node, sigs[k].algo, sigs[k].key_name_hint,
-			       sigs[k].padding[0] ? ", padding " : "", sigs[k].padding);
+		print_bundle(&s->b);
+		print_sigs(s->sigs, s->n_sigs);
 	}
 	src_close(&src);
-	free(header);
-	free(b);
 	return ret;
+}
+
+static void created_fields(struct json *j, const struct shown *s)
+{
+	json_kstr(j, "output", s->path);
+	if (!s->have)
+		return;
+	bundle_fields(j, &s->b);
+	sig_fields(j, s->sigs, s->n_sigs);
+}
+
+static int bundle_create(int argc, char **argv, bool json, struct shown *s, struct sf_err *err)
+{
+	struct fit_create_opts *o;
+	struct src src = { .fd = -1 };
+	int ret;
+
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+	ret = cli_parse_bundle_create(argc, argv, o, err);
+	s->path = ret ? NULL : o->out_path;
+	ret = ret ?: fit_create(o, err);
+	/* what was written, read back as `bundle info` reads it (for --json) */
+	if (!ret && json) {
+		ret = src_open(&src, o->out_path, err);
+		ret = ret ?: read_and_check(&src, NULL, s, err);
+		s->have = !ret;
+		src_close(&src);
+	}
+	free(o);
+	return ret;
+}
+
+/* --help or -h anywhere before "--": the full usage. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static const char *usage_of(const char *sub)
+{
+	if (!sub)
+		return bundle_usage;
+	if (!strcmp(sub, "create"))
+		return create_usage;
+	if (!strcmp(sub, "verify"))
+		return verify_usage;
+	if (!strcmp(sub, "info"))
+		return info_usage;
+	return NULL;
+}
+
+/* The usage of @sub on standard output, or as the "usage" member with --json. */
+static int show_usage(struct cli *c, const char *sub)
+{
+	if (c->json)
+		json_kstr(&c->out, "usage", usage_of(sub));
+	else
+		fputs(usage_of(sub), stdout);
+	return 0;
 }
 
 int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err)
 {
-	if (argc < 2)
-		return cli_usage(err, "%s", bundle_usage);
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	struct shown *s;
+	int ret;
+
+	if (sub && (!strcmp(sub, "help") || !strcmp(sub, "--help") || !strcmp(sub, "-h"))) {
+		if (argc > 3 || !usage_of(argc > 2 ? argv[2] : NULL))
+			return usage_error(err, bundle_usage, "no such bundle subcommand", argc > 2 ? argv[2] : "");
+		return show_usage(c, argc > 2 ? argv[2] : NULL);
+	}
+	if (!sub || !usage_of(sub))
+		return usage_error(err, bundle_usage, sub ? "no such bundle subcommand" : "a subcommand is needed", sub);
+	if (wants_help(argc - 1, argv + 1))
+		return show_usage(c, sub);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
 	optind = 0;
-	if (!strcmp(argv[1], "create"))
-		return bundle_create(argc - 1, argv + 1, err);
-	if (!strcmp(argv[1], "verify"))
-		return bundle_verify_cmd(c, argc - 1, argv + 1, err);
-	if (!strcmp(argv[1], "info"))
-		return bundle_info(argc - 1, argv + 1, err);
-	return cli_usage(err, "%s", bundle_usage);
+	if (!strcmp(sub, "create")) {
+		ret = IS_ENABLED(CONFIG_BUNDLE_CREATE) ?
+			      bundle_create(argc - 1, argv + 1, c->json, s, err) :
+			      sf_fail(err, SF_R_USAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
+		created_fields(&c->out, s);
+	} else {
+		ret = !strcmp(sub, "verify") ? bundle_verify_cmd(c, argc - 1, argv + 1, c->json, s, err) :
+					       bundle_info(argc - 1, argv + 1, c->json, s, err);
+		shown_fields(&c->out, s);
+	}
+	free(s);
+	return ret;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boot/bootcheck.h"
 #include "cli/cli.h"
@@ -135,6 +136,30 @@ static void failure_json(struct json *j, const struct comp_state *cs)
 	json_end(j);
 }
 
+/* The last test release: what, its result, when (UTC) and how long each step took. */
+static void test_json(struct json *j, const struct test_info *t)
+{
+	char when[32] = "";
+	time_t secs = (time_t)t->when;
+	struct tm tm;
+
+	json_key(j, "test_release");
+	if (!t->result[0]) {
+		json_null(j);
+		return;
+	}
+	if (gmtime_r(&secs, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_obj(j);
+	json_kstr(j, "version", t->version);
+	json_kstr(j, "result", t->result);
+	json_kstr(j, "when", when);
+	json_kuint(j, "install_ms", t->install_ms);
+	json_kuint(j, "activate_ms", t->activate_ms);
+	json_kuint(j, "remove_ms", t->remove_ms);
+	json_end(j);
+}
+
 static void comp_json(struct json *j, const struct cli *c, const struct comp_state *cs, unsigned int i,
 		      const char *cmdline)
 {
@@ -169,6 +194,7 @@ static void comp_json(struct json *j, const struct cli *c, const struct comp_sta
 	} else {
 		json_null(j);
 	}
+	test_json(j, &cs->test);
 	json_key(j, "slots");
 	json_obj(j);
 	for (int s = SLOT_A; s <= SLOT_B; s++)
@@ -204,6 +230,10 @@ static void status_text(const struct cli *c, const struct sys_state *st)
 		if (cs->removed.version[0])
 			cli_say(c, "  removed by the user: %s (security version %u)\n", cs->removed.version,
 				(unsigned int)cs->removed.sv);
+		if (cs->test.result[0])
+			cli_say(c, "  test release %s: %s (install %u ms, activation %u ms, removal %u ms)\n",
+				cs->test.version, cs->test.result, (unsigned int)cs->test.install_ms,
+				(unsigned int)cs->test.activate_ms, (unsigned int)cs->test.remove_ms);
 	}
 }
 

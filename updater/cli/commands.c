@@ -88,6 +88,7 @@ void cli_print_help(FILE *f, const struct cli_command *cmd)
 	for (size_t i = 0; i < cli_n_commands; i++)
 		fprintf(f, "  %s\n", cli_commands[i].usage);
 	fputs("\nThe system description is --config PATH, else $SLOTFLIP_CONFIG, else " CONFIG_DEFAULT_SYSTEM_CONFIG ".\n"
+	      "SLOTFLIP_SHA256=auto|cpu|afalg|mbedtls forces a SHA-256 engine (default: auto, the fastest).\n"
 	      "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 refused by policy,\n"
 	      "5 I/O error, 6 fell back, 7 configuration or environment error, 8 busy, 9 input ended\n"
 	      "early or unreadable (retry), 10 no such bundle, 11 permission denied, 12 waiting for a\n"

@@ -50,15 +50,28 @@ static int show_reasons(struct cli *c)
 	return 0;
 }
 
-/* Version and the SHA-256 engine this machine gets. */
-static int print_version(void)
+/*
+ * Version and the SHA-256 engine this machine gets (or SLOTFLIP_SHA256 forces):
+ * text, and "version" and "sha256_engine" members.
+ */
+static int print_version(struct cli *c, struct sf_err *err)
 {
+	enum sha256_engine e;
 	struct sha256 *h;
+	int ret;
 
-	printf("slotflip %s\n", SLOTFLIP_VERSION);
-	if (sha256_new(&h, SHA256_ENGINE_AUTO))
-		return SF_EFAIL;
-	printf("sha256 engine: %s\n", sha256_engine_name(h));
+	cli_say(c, "slotflip %s\n", SLOTFLIP_VERSION);
+	json_kstr(&c->out, "version", SLOTFLIP_VERSION);
+	ret = cli_hash_engine(&e, err);
+	if (ret)
+		return ret;
+	if (sha256_new(&h, e))
+		return sf_fail(err, SF_EFAIL, "no SHA-256 engine could be started");
+	cli_say(c, "sha256 engine: %s", sha256_engine_name(h));
+	if (*sha256_engine_detail(h))
+		cli_say(c, " (%s)", sha256_engine_detail(h));
+	cli_say(c, "\n");
+	json_kstr(&c->out, "sha256_engine", sha256_engine_name(h));
 	sha256_free(h);
 	return 0;
 }
@@ -162,8 +175,12 @@ static int dispatch(struct cli *c, int argc, char **argv, struct sf_err *err)
 		cmd = argc > 1 ? cli_find_command(argv[1]) : NULL;
 		if (argc > 1 && !cmd)
 			return cli_usage(err, "help: unknown command '%s' (see 'slotflip help')", argv[1]);
-		if (cmd && cmd->fn == cmd_bundle)
-			return cmd_bundle(c, argc - 1, argv + 1, err);
+		/* "help bundle [SUBCOMMAND]" is "bundle help [SUBCOMMAND]" */
+		if (cmd && cmd->fn == cmd_bundle) {
+			argv[0] = argv[1];
+			argv[1] = "help";
+			return cmd_bundle(c, argc, argv, err);
+		}
 		return show_help(c, cmd);
 	}
 	cmd = cli_find_command(argv[0]);
@@ -177,6 +194,8 @@ static int dispatch(struct cli *c, int argc, char **argv, struct sf_err *err)
 			return show_help(c, cmd);
 	}
 	optind = 0; /* each command runs getopt on its own arguments */
+	/* the device commands name a bad option in their one line; bundle's usage lets getopt name it */
+	opterr = cmd->fn == cmd_bundle;
 	return cmd->fn(c, argc, argv, err);
 }
 
@@ -192,7 +211,8 @@ int main(int argc, char **argv)
 	FILE *result = stdout, *members;
 	char *buf = NULL;
 	size_t len = 0;
-	bool help = false, version = false, bad = false;
+	bool help = false, version = false;
+	const char *bad = NULL;
 	struct cli *c;
 	int ret, opt;
 
@@ -216,6 +236,7 @@ int main(int argc, char **argv)
 	json_fragment(&c->out, members);
 	catch_signals();
 	/* '+': options end at the command name; each command parses its own */
+	opterr = 0; /* a bad option is one line of ours, not getopt's as well */
 	while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		if (opt == 'c')
 			c->config = optarg;
@@ -223,15 +244,15 @@ int main(int argc, char **argv)
 			help = true;
 		else if (opt == 'V')
 			version = true;
-		else
-			bad = true;
+		else if (!bad)
+			bad = argv[optind - 1];
 	}
 	if (bad)
-		ret = -cli_usage(&err, "%s", cli_command_usage(""));
+		ret = -cli_usage(&err, "unknown option or missing value '%s'; %s", bad, cli_command_usage(""));
 	else if (help)
 		ret = show_help(c, NULL);
 	else if (version)
-		ret = print_version();
+		ret = -print_version(c, &err);
 	else
 		ret = -dispatch(c, argc - optind, argv + optind, &err);
 	cli_teardown(c);

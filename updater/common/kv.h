@@ -16,7 +16,7 @@
 
 #define KV_MAX 512
 #define KV_NAME_MAX 40	 /* including the terminating NUL */
-#define KV_VALUE_MAX 80 /* including the terminating NUL */
+#define KV_VALUE_MAX 128 /* including the terminating NUL */
 
 struct kv_ent {
 	char name[KV_NAME_MAX];

@@ -32,8 +32,8 @@ static const struct {
 	[SF_R_NOT_A_BUNDLE] = { "not-a-bundle", SF_EVERIFY, "no FIT header" },
 	[SF_R_MALFORMED] = { "malformed", SF_EVERIFY, "the header's structure, names or required nodes" },
 	[SF_R_LIMIT] = { "limit-exceeded", SF_EVERIFY, "a size or count beyond a configured limit" },
-	[SF_R_LAYOUT] = { "bad-layout", SF_EVERIFY, "external data that wraps, overlaps, leaves gaps or lies outside the file" },
-	[SF_R_METADATA] = { "bad-metadata", SF_EVERIFY, "a `slotflip,*` property outside its grammar" },
+	[SF_R_LAYOUT] = { "bad-layout", SF_EVERIFY, "external data that overlaps, lies inside the header or further than an alignment mkimage makes" },
+	[SF_R_METADATA] = { "bad-metadata", SF_EVERIFY, "a `slotflip,*` property or the board outside its grammar (text: printable ASCII without `\\` and `=`)" },
 	[SF_R_UNSIGNED] = { "unsigned", SF_EVERIFY, "no signature" },
 	[SF_R_SIGNATURE] = { "signature-invalid", SF_EVERIFY, "a signature that does not verify" },
 	[SF_R_UNKNOWN_KEY] = { "unknown-key", SF_EVERIFY, "no trusted key signed it" },
@@ -69,8 +69,10 @@ static const struct {
 	[SF_R_ENV_DAMAGED] = { "env-damaged", SF_ECONFIG, "no valid copy but data: wrong configuration or both copies damaged" },
 	[SF_R_ENV_MALFORMED] = { "env-malformed", SF_ECONFIG, "an `sf_*` variable outside its grammar (`slotflip repair`)" },
 	[SF_R_ENV_FULL] = { "env-full", SF_ECONFIG, "the environment cannot hold the state (bytes needed and available in the message)" },
-	[SF_R_INPUT_TRUNCATED] = { "input-truncated", SF_EINPUT, "the stream stopped before the data its verified header describes" },
+	[SF_R_INPUT_TRUNCATED] = { "input-truncated", SF_EINPUT, "the stream stopped, or the file ends, before the data its verified header describes" },
 	[SF_R_INPUT_NOT_FILE] = { "input-not-a-file", SF_ENOINPUT, "the bundle is a directory or a device, not a file or a pipe" },
+	[SF_R_SIGNING_KEY] = { "signing-key-invalid", SF_ECONFIG, "`bundle create`: a private key that cannot be read or is not RSA-2048, RSA-4096 or EC P-256" },
+	[SF_R_OUTPUT_IO] = { "output-io", SF_EIO, "`bundle create`: the bundle file cannot be written" },
 };
 
 static bool known(int reason)

@@ -117,6 +117,9 @@ enum sf_reason {
 	SF_R_INPUT_TRUNCATED,		      /* "input-truncated" */
 	/* 10 no input */
 	SF_R_INPUT_NOT_FILE,		      /* "input-not-a-file" */
+	/* bundle create */
+	SF_R_SIGNING_KEY,		      /* "signing-key-invalid" (7): a private key to sign with */
+	SF_R_OUTPUT_IO,			      /* "output-io" (5): the bundle file being written */
 	SF_R_COUNT
 };
 

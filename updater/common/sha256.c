@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mbedtls/sha256.h>
 
@@ -108,6 +109,32 @@ const char *sha256_engine_name(const struct sha256 *h)
 	};
 
 	return names[h->engine];
+}
+
+const char *sha256_engine_detail(const struct sha256 *h)
+{
+	return h->engine == SHA256_ENGINE_CPU ? sha256_cpu_name() : "";
+}
+
+int sha256_engine_parse(const char *name, enum sha256_engine *out)
+{
+	static const struct {
+		const char *name;
+		enum sha256_engine engine;
+	} names[] = {
+		{ "auto", SHA256_ENGINE_AUTO },
+		{ "cpu", SHA256_ENGINE_CPU },
+		{ "afalg", SHA256_ENGINE_AFALG },
+		{ "mbedtls", SHA256_ENGINE_MBEDTLS },
+	};
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i].name)) {
+			*out = names[i].engine;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 int sha256_buf(const void *data, size_t len, uint8_t digest[SHA256_LEN])

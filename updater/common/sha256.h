@@ -3,7 +3,8 @@
  * sha256 — streaming SHA-256 with a choice of engine.
  *
  * mbedTLS is always available. With CONFIG_HASH_CPU, the CPU's own SHA
- * instructions (x86 SHA extensions) are used when CPUID reports them; with
+ * instructions (x86 SHA extensions, ARMv8 crypto extensions) are used when the
+ * CPU reports them at run time (CPUID, the kernel's hardware capabilities); with
  * CONFIG_HASH_AFALG, the kernel's "sha256" through an AF_ALG socket when the
  * kernel offers it. All give the same digests (tested).
  */
@@ -54,6 +55,19 @@ void sha256_free(struct sha256 *h);
 
 /** sha256_engine_name() - "mbedtls", "afalg" or "cpu": the engine a context uses */
 const char *sha256_engine_name(const struct sha256 *h);
+
+/**
+ * sha256_engine_detail() - for the "cpu" engine, which instructions it runs
+ * ("x86 SHA extensions", "ARMv8 crypto extensions"); "" for the others
+ */
+const char *sha256_engine_detail(const struct sha256 *h);
+
+/**
+ * sha256_engine_parse() - an engine by name: "auto", "cpu", "afalg", "mbedtls"
+ * (what SLOTFLIP_SHA256 may say, to force an engine)
+ * Return: 0, or -EINVAL for any other name (NULL included).
+ */
+int sha256_engine_parse(const char *name, enum sha256_engine *out) __attribute__((warn_unused_result));
 
 /**
  * sha256_buf() - one-shot digest of a buffer with mbedTLS

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "common/version.h"
 
+#include "common/text.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -25,10 +27,7 @@ bool sf_version_valid(const char *v, size_t len)
 		return false;
 	if (v[0] == ' ' || v[len - 1] == ' ')
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == '=')
-			return false;
-	return true;
+	return sf_text_valid(v, len);
 }
 
 /* Length of the patch suffix " (x)" at the end of @v, 0 when there is none. */
@@ -53,6 +52,18 @@ static size_t patch_suffix_len(const char *v)
 bool sf_version_is_patch(const char *v)
 {
 	return patch_suffix_len(v) > 0;
+}
+
+const char *sf_version_base_problem(const char *version, const char *base)
+{
+	char baseline[SF_VERSION_MAX];
+
+	if (!base)
+		return sf_version_is_patch(version) ? "is a patch version but has no base version" : NULL;
+	sf_version_baseline(version, baseline);
+	if (!sf_version_is_patch(version) || strcmp(baseline, base))
+		return "is not a patch of its base version";
+	return NULL;
 }
 
 void sf_version_baseline(const char *v, char out[SF_VERSION_MAX])

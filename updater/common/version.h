@@ -2,8 +2,9 @@
 /*
  * version — component names and version strings (DESIGN §1).
  *
- * A version is 1..63 printable ASCII characters without '=' and without leading
- * or trailing blanks, e.g. "26.3" or "26.3 (a)". A version ending in " (x)", where
+ * A version is 1..63 characters of metadata text (printable ASCII without '\'
+ * and '=', common/text.h) without leading or trailing blanks, e.g. "26.3" or
+ * "26.3 (a)". A version ending in " (x)", where
  * x is 1 to 3 characters of [a-z0-9], is a patch version; its baseline is the
  * string without that suffix. A version without it is its own baseline.
  */
@@ -28,6 +29,20 @@ bool sf_version_valid(const char *v, size_t len);
 
 /** sf_version_is_patch() - @v ends with a " (x)" patch suffix */
 bool sf_version_is_patch(const char *v);
+
+/**
+ * sf_version_base_problem() - the patch/baseline rule (DESIGN §1) for one image
+ * @version: a valid version
+ * @base:    its base version (`slotflip,base-version`), NULL for none
+ *
+ * A version with a base version must be a patch of exactly that baseline; a
+ * version without one must not be a patch.
+ *
+ * Return: NULL when the rule holds; otherwise what is wrong, as words that
+ * follow "version 'V' " in a message ("is not a patch of its base version",
+ * "is a patch version but has no base version").
+ */
+const char *sf_version_base_problem(const char *version, const char *base);
 
 /**
  * sf_version_baseline() - the baseline of a version

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* init, commit, remove and repair: one environment store each. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,8 @@ static int commit_set(const struct sf_ctx *ctx, struct sys_state *st, unsigned i
 	}
 	ret = state_set_broken(st, c);
 	if (ret >= 0)
-		return sf_fail(err, SF_R_POLICY, "the bundle that armed %s is no longer whole (%s fell back)",
-			       c->name, st->c[ret].name);
+		return sf_fail(err, SF_R_POLICY, "the bundle that armed %s is no longer whole (%s %s)", c->name,
+			       st->c[ret].name, st->c[ret].broken ? "cannot be read" : "fell back or was removed");
 	ret = plan_requires(st, run, err);
 	if (ret)
 		return ret;
@@ -156,10 +157,13 @@ int sf_commit(const struct sf_ctx *ctx, const char *const names[], unsigned int 
 		}
 		done += !ret;
 	}
-	if (!ret && done)
-		ret = sf_store(ctx, s, st, err);
+	/* what changed, before sf_store() makes @st the session's state */
 	for (unsigned int i = 0; !ret && committed && i < st->n; i++)
 		committed[i] = !st->c[i].broken && st->c[i].active != s->st.c[i].active;
+	if (!ret && done)
+		ret = sf_store(ctx, s, st, err);
+	if (ret && committed)
+		memset(committed, 0, CONFIG_MAX_COMPONENTS * sizeof(*committed));
 out:
 	free(st);
 	free(s);
@@ -228,6 +232,38 @@ out:
 	return ret;
 }
 
+/*
+ * Slot @slot of component @i, which the operator does not run: did its image
+ * never run? Its variables show it armed, or its bundle is armed, failed or
+ * dropped untried in another component (its set never committed).
+ */
+static bool never_ran(const struct sys_state *st, const struct kv *env, unsigned int i, int slot)
+{
+	const struct comp_state *c = &st->c[i];
+	const struct slot_info *si = &c->slot[slot];
+	char var[KV_NAME_MAX];
+	const char *trial;
+
+	snprintf(var, sizeof(var), "sf_%s_trial", c->name);
+	trial = kv_get(env, var);
+	if (trial && !strcmp(trial, slot_name(slot)))
+		return true;
+	if (!si->version[0] || !si->id[0])
+		return false;
+	for (unsigned int j = 0; j < st->n; j++) {
+		const struct comp_state *o = &st->c[j];
+
+		if (j == i || o->broken)
+			continue;
+		if (o->trial != SLOT_NONE && !strcmp(o->slot[o->trial].id, si->id))
+			return true;
+		if (o->bad != SLOT_NONE && !strcmp(o->slot[o->bad].id, si->id) &&
+		    (o->bad_why == BAD_FAILED || strcmp(o->removed.version, o->slot[o->bad].version)))
+			return true;
+	}
+	return false;
+}
+
 int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair *r, struct sf_err *err)
 {
 	struct sf_session *s;
@@ -255,6 +291,11 @@ int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair
 	}
 	*st = s->st;
 	state_salvage(&st->c[i], &s->env, name, r->active, &floor_ok);
+	/* an image that never ran is dropped as a removal of a trial would: never activated, its set falls back */
+	if (st->c[i].bad == SLOT_NONE && never_ran(st, &s->env, (unsigned int)i, slot_other(r->active))) {
+		st->c[i].bad = slot_other(r->active);
+		st->c[i].bad_why = BAD_REMOVED;
+	}
 	if (r->floor >= 0)
 		st->c[i].floor = (uint32_t)r->floor;
 	else if (!floor_ok) {

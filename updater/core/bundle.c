@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "core/bundle.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK ((size_t)CONFIG_IO_CHUNK_KIB * 1024)
+#include "common/fdtprop.h"
+#include "sf_kconfig.h"
 
 int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_err *err)
 {
-	uint8_t probe[FIT_PROBE_SIZE];
+	uint8_t probe[FIT_PROBE_SIZE] = { 0 };
+	uint64_t start = src->pos;
 	void *buf;
 	int ret;
 
@@ -17,7 +18,7 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 	ret = src_read(src, probe, sizeof(probe), err);
 	if (ret && err->reason == SF_R_INPUT_TRUNCATED)
 		return sf_fail(err, SF_R_NOT_A_BUNDLE, "%s is not a bundle: %llu bytes, too short for a FIT header",
-			       src->name, (unsigned long long)src->pos);
+			       src->name, (unsigned long long)(src->pos - start));
 	if (ret)
 		return ret;
 	ret = fit_header_size(probe, sizeof(probe), size, err);
@@ -25,7 +26,7 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 		return ret;
 	buf = malloc(*size);
 	if (!buf)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle header of %zu bytes", *size);
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory for a bundle header of %zu bytes", *size);
 	memcpy(buf, probe, sizeof(probe));
 	ret = src_read(src, (char *)buf + sizeof(probe), *size - sizeof(probe), err);
 	if (ret && err->reason == SF_R_INPUT_TRUNCATED)
@@ -39,19 +40,6 @@ int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_e
 	return 0;
 }
 
-void bundle_data_order(const struct fit_bundle *b, unsigned int order[])
-{
-	for (unsigned int k = 0; k < b->n_images; k++) {
-		unsigned int j = k;
-
-		while (j > 0 && b->image[order[j - 1]].data_offset > b->image[k].data_offset) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = k;
-	}
-}
-
 static int check_image(struct src *src, const struct fit_image *img, struct sha256 *h, void *buf,
 		       struct sf_err *err)
 {
@@ -61,47 +49,50 @@ static int check_image(struct src *src, const struct fit_image *img, struct sha2
 
 	ret = src_skip_to(src, img->data_offset, err);
 	while (!ret && off < img->data_size) {
-		size_t n = img->data_size - off < CHUNK ? (size_t)(img->data_size - off) : CHUNK;
+		size_t n = img->data_size - off < SF_IO_CHUNK ? (size_t)(img->data_size - off) : SF_IO_CHUNK;
 
 		ret = src_read(src, buf, n, err);
 		if (!ret && sha256_update(h, buf, n))
-			ret = sf_fail(err, SF_EIO, "sha256 failed");
+			ret = sf_fail(err, SF_R_FAILED, "sha256 failed");
 		off += n;
 	}
 	if (!ret && sha256_final(h, digest))
-		ret = sf_fail(err, SF_EIO, "sha256 failed");
-	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
-		ret = sf_fail(err, SF_EVERIFY,
-			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
-			      img->node, img->component, (unsigned long long)img->data_size,
-			      (unsigned long long)img->data_offset);
+		ret = sf_fail(err, SF_R_FAILED, "sha256 failed");
+	return ret ?: fit_image_check_digest(img, digest, err);
+}
+
+int bundle_check_payloads(struct src *src, const struct fit_bundle *b, enum sha256_engine engine,
+			  struct sf_err *err)
+{
+	unsigned int order[CONFIG_MAX_BUNDLE_IMAGES];
+	struct sha256 *h = NULL;
+	void *buf;
+	int ret = 0;
+
+	buf = malloc(SF_IO_CHUNK);
+	if (!buf || sha256_new(&h, engine)) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "cannot set up hashing");
+		goto out;
+	}
+	fit_data_order(b, order);
+	for (unsigned int k = 0; k < b->n_images && !ret; k++)
+		ret = check_image(src, &b->image[order[k]], h, buf, err);
+out:
+	sha256_free(h);
+	free(buf);
 	return ret;
 }
 
 int bundle_verify(struct src *src, const struct keyring *keys, enum sha256_engine engine, struct fit_bundle *out,
 		  struct sf_err *err)
 {
-	unsigned int order[CONFIG_MAX_BUNDLE_IMAGES];
-	struct sha256 *h = NULL;
-	void *header = NULL, *buf = NULL;
+	void *header = NULL;
 	size_t size;
 	int ret;
 
 	ret = bundle_read_header(src, &header, &size, err);
 	ret = ret ?: fit_verify(header, size, src->size, keys, out, err);
-	if (ret)
-		goto out;
-	buf = malloc(CHUNK);
-	if (!buf || sha256_new(&h, engine)) {
-		ret = sf_fail(err, SF_EFAIL, "cannot set up hashing");
-		goto out;
-	}
-	bundle_data_order(out, order);
-	for (unsigned int k = 0; k < out->n_images && !ret; k++)
-		ret = check_image(src, &out->image[order[k]], h, buf, err);
-out:
-	sha256_free(h);
-	free(buf);
+	ret = ret ?: bundle_check_payloads(src, out, engine, err);
 	free(header);
 	return ret;
 }

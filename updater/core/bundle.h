@@ -22,20 +22,41 @@
  * @err:    failure reason
  *
  * The size comes from the header's totalsize, checked against
- * CONFIG_MAX_HEADER_SIZE before anything is allocated.
+ * CONFIG_MAX_HEADER_SIZE before anything is allocated (fit_header_size()).
  *
- * Return: 0, -SF_EVERIFY (not a FIT, too large, truncated) or -SF_EIO.
+ * Before a header is verified, an input that ends early is no bundle: nothing
+ * says more is coming (exit 9 is for data a verified header describes).
+ *
+ * Return: 0; -SF_EVERIFY with SF_R_NOT_A_BUNDLE (fewer than FIT_PROBE_SIZE
+ * bytes, or no FIT magic), SF_R_MALFORMED (the input ends inside the header,
+ * or fit_header_size()'s) or SF_R_LIMIT; -SF_EINPUT with
+ * SF_R_INPUT_UNREADABLE; -SF_EINTR with SF_R_INTERRUPTED (src_read());
+ * -SF_EFAIL with SF_R_NO_MEMORY.
  */
 int bundle_read_header(struct src *src, void **header, size_t *size, struct sf_err *err)
 	__attribute__((warn_unused_result));
 
+/** bundle_data_order() - fit_data_order(), under its former name */
+static inline void bundle_data_order(const struct fit_bundle *b, unsigned int order[])
+{
+	fit_data_order(b, order);
+}
+
 /**
- * bundle_data_order() - image indexes of @b in the order their data lies in the
- * bundle (a stream can only be read forward)
- * @b:     a verified header
- * @order: out: b->n_images indexes
+ * bundle_check_payloads() - each image's data against its signed hash
+ * @src:    the stream, after the header
+ * @b:      a verified header
+ * @engine: SHA-256 engine for the image data
+ * @err:    failure reason
+ *
+ * Reads forward, in data order, in bounded memory.
+ *
+ * Return: 0; the errors of src_skip_to() and src_read(); -SF_EVERIFY with
+ * SF_R_HASH_MISMATCH (fit_image_check_digest()); -SF_EFAIL with SF_R_FAILED
+ * or SF_R_NO_MEMORY.
  */
-void bundle_data_order(const struct fit_bundle *b, unsigned int order[]);
+int bundle_check_payloads(struct src *src, const struct fit_bundle *b, enum sha256_engine engine,
+			  struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * bundle_verify() - verify a whole bundle: header, signature, and each image's
@@ -46,7 +67,8 @@ void bundle_data_order(const struct fit_bundle *b, unsigned int order[]);
  * @out:    the verified header
  * @err:    failure reason
  *
- * Return: 0, -SF_EVERIFY or -SF_EIO.
+ * Return: 0; the errors of bundle_read_header(), fit_verify() (with
+ * src->size as the file size) and bundle_check_payloads().
  */
 int bundle_verify(struct src *src, const struct keyring *keys, enum sha256_engine engine, struct fit_bundle *out,
 		  struct sf_err *err) __attribute__((warn_unused_result));

@@ -298,7 +298,11 @@ struct sf_repair {
  * kept where its variables read (a version with its security version, id and
  * requirements), every other slot is recorded as empty (never activated until
  * it is written again); the failure and removal records are kept where they
- * read. Only that component's variables change.
+ * read. The other slot, when its image never ran (its variables show it
+ * armed, or its bundle is armed, failed or dropped untried in another
+ * component), is marked removed, as the removal of a trial would: it is never
+ * activated, and the rest of its bundle falls back at the next early-boot
+ * check (a commit refuses it). Only that component's variables change.
  *
  * Return: 0; -SF_EUSAGE (SF_R_UNKNOWN_COMPONENT, SF_R_USAGE: no floor given
  * when none can be read); -SF_EPOLICY (SF_R_STATE_READABLE) when its state

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/bundle.h"
 #include "core/core.h"
@@ -35,6 +36,8 @@ struct install {
 	const char *cur_comp;
 	uint64_t cur_size;
 	const struct sha256_ops *hops;
+	bool reboot[CONFIG_MAX_COMPONENTS];
+	struct timespec started;
 	void *wh[CONFIG_MAX_BUNDLE_IMAGES];
 	void *rh[CONFIG_MAX_BUNDLE_IMAGES];
 	char what[CONFIG_MAX_BUNDLE_IMAGES][SYSCONF_PATH_MAX + 64];
@@ -224,6 +227,26 @@ static int check_room(struct install *in)
 	return ret;
 }
 
+/* A test release's record: armed now, after an install of so many milliseconds. */
+static void record_test(struct install *in, struct sys_state *next)
+{
+	struct timespec now;
+	uint32_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (uint32_t)((now.tv_sec - in->started.tv_sec) * 1000 + (now.tv_nsec - in->started.tv_nsec) / 1000000);
+	for (unsigned int k = 0; k < in->plan.n; k++) {
+		const struct fit_image *img = &in->bundle.image[in->plan.item[k].image];
+		struct test_info *t = &next->c[in->plan.item[k].comp].test;
+
+		memset(t, 0, sizeof(*t));
+		snprintf(t->result, sizeof(t->result), "armed");
+		snprintf(t->version, sizeof(t->version), "%s", img->version);
+		t->when = (uint64_t)time(NULL);
+		t->install_ms = ms;
+	}
+}
+
 static int stopped(struct install *in, const char *when)
 {
 	return sf_fail(in->err, SF_R_INTERRUPTED, "stopped by a signal %s", when);
@@ -244,6 +267,9 @@ static int run(struct install *in)
 	pin.st = &in->sess.st;
 	pin.slot_size = (const uint64_t(*)[2])in->slot_size;
 	pin.allow_removed = in->opts && in->opts->allow_removed;
+	for (unsigned int i = 0; i < in->ctx->sys->n; i++)
+		in->reboot[i] = in->ctx->sys->c[i].reboot;
+	pin.reboot = in->reboot;
 	ret = plan_install(&in->bundle, &pin, &in->plan, in->err);
 	if (ret)
 		return ret;
@@ -277,6 +303,8 @@ static int run(struct install *in)
 	report(in, "arm", NULL, SF_PROGRESS_START, 0, in->plan.n);
 	next = in->sess.st;
 	plan_apply_arm(&next, &in->plan, &in->bundle, in->ctx->sys->max_tries);
+	if (in->bundle.test_release)
+		record_test(in, &next);
 	ret = sf_store(in->ctx, &in->sess, &next, in->err);
 	if (!ret)
 		report(in, "arm", NULL, SF_PROGRESS_END, in->plan.n, in->plan.n);
@@ -294,6 +322,7 @@ int sf_install(const struct sf_ctx *ctx, struct src *src, const struct sf_instal
 		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
 	in->ctx = ctx;
 	in->opts = opts;
+	clock_gettime(CLOCK_MONOTONIC, &in->started);
 	in->src = src;
 	src->stop = ctx->stop;
 	in->err = err;

@@ -52,7 +52,7 @@ int sf_load(const struct sf_ctx *ctx, struct sf_session *s, struct sf_err *err)
 int sf_env_fits(const struct sf_ctx *ctx, const struct sf_session *s, const struct sys_state *const st[],
 		unsigned int n, struct sf_err *err)
 {
-	size_t need, avail, most = 0;
+	size_t need = 0, avail = 0, most = 0;
 	struct kv *next;
 	int ret = 0;
 

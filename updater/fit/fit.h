@@ -19,12 +19,24 @@
  *    subnodes), never taken from `hashed-nodes`; the `hashed-strings` size is
  *    bounded by the real strings block and covers every signed property name;
  *  - the configuration references images through `loadables` only;
- *  - every image has external data whose offset and size lie inside the file
- *    (when its size is known) and do not overlap the header or each other
- *    (checked before any signature: placement is not signed, so a header that
- *    places its data impossibly is refused without any cryptography), a
- *    `hash-1` node with algo "sha256" and a 32-byte value, and valid slotflip
- *    metadata, read from signed nodes only.
+ *  - every image has external data that does not overlap the header or
+ *    another image's, with no gap before it larger than an alignment mkimage
+ *    produces (up to the next FIT_DATA_ALIGN_MAX boundary), all checked before
+ *    any signature: placement is not signed, so a header that places its data
+ *    impossibly, or far away, is refused without any cryptography;
+ *  - every image has a `hash-1` node with algo "sha256" and a 32-byte value,
+ *    and valid slotflip metadata (text as common/text.h allows it), read from
+ *    signed nodes only;
+ *  - the file holds every byte the header places (when its size is known).
+ *
+ * Failures carry a reason (common/sf_err.h): SF_R_NOT_A_BUNDLE (no FIT
+ * magic), SF_R_MALFORMED (structure, names, FIT properties), SF_R_LIMIT (a
+ * Kconfig limit), SF_R_LAYOUT (data placement), SF_R_UNSIGNED, SF_R_SIGNATURE,
+ * SF_R_UNKNOWN_KEY, SF_R_ALGORITHM, SF_R_KEY_POLICY, SF_R_METADATA (slotflip
+ * properties and the board): all in category SF_EVERIFY; and
+ * SF_R_INPUT_TRUNCATED (SF_EINPUT) when the file ends before the data a
+ * verified header describes: a download to retry, not a bundle to reject. A
+ * header cut short is not verified, so it is malformed.
  */
 #ifndef SF_FIT_H
 #define SF_FIT_H
@@ -43,6 +55,8 @@
 #define FIT_REQUIRES_MAX 8
 #define FIT_SIZE_UNKNOWN UINT64_MAX /* file size of a stream (stdin) */
 #define FIT_ID_LEN 16		    /* hex digits of a bundle id */
+#define FIT_DATA_ALIGN_MAX 0x10000u /* largest data alignment accepted (mkimage -B, -p) */
+#define FIT_IMAGE_MAX ((uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB << 20) /* largest image in bytes */
 
 struct keyring;
 
@@ -91,6 +105,9 @@ struct fit_image {
  * @key_name:    the keyring key whose signature verified (fit_verify() only)
  * @algo:        that signature's `algo`
  * @n_images:    images in `loadables` order
+ * @test_release: the configuration carries `slotflip,test-release`: a patch
+ *               that carries the running baseline's own image, installed,
+ *               activated and removed again to rehearse the whole path
  */
 struct fit_bundle {
 	uint64_t header_size;
@@ -99,6 +116,7 @@ struct fit_bundle {
 	char board[FIT_BOARD_MAX];
 	char key_name[FIT_NAME_MAX];
 	char algo[32];
+	bool test_release;
 	unsigned int n_images;
 	struct fit_image image[CONFIG_MAX_BUNDLE_IMAGES];
 };
@@ -121,9 +139,13 @@ struct fit_sig_info {
  * @err:   failure reason
  *
  * Checks the FDT magic and that totalsize lies between FIT_PROBE_SIZE and
- * CONFIG_MAX_HEADER_SIZE, so the caller can allocate @size bytes safely.
+ * CONFIG_MAX_HEADER_SIZE, so the caller can allocate @size bytes safely. The
+ * one check of these limits: the verifier applies it too.
  *
- * Return: 0, or -SF_EVERIFY ("not a FIT image", "header size N exceeds the limit M").
+ * Return: 0, or -SF_EVERIFY with SF_R_NOT_A_BUNDLE ("not a FIT image (magic
+ * 0x12345678, ...)", fewer than FIT_PROBE_SIZE bytes), SF_R_MALFORMED
+ * (totalsize below FIT_PROBE_SIZE) or SF_R_LIMIT ("header size N exceeds the
+ * limit M").
  */
 int fit_header_size(const void *probe, size_t len, size_t *size, struct sf_err *err)
 	__attribute__((warn_unused_result));
@@ -138,9 +160,14 @@ int fit_header_size(const void *probe, size_t len, size_t *size, struct sf_err *
  * @err:       failure reason
  *
  * Return: 0 when the header is intact, signed by a trusted key and every rule in
- * the comment at the top of this file holds; -SF_EVERIFY with a message naming
- * the rule and node otherwise (for example "signature does not verify with key
- * 'dev'", "node name 'conf@1' has a unit address", "no signature by a trusted key").
+ * the comment at the top of this file holds; otherwise a message naming the
+ * rule and node ("signature does not verify with key 'dev'", "node
+ * '/configurations/conf@1' has a unit address") and: -SF_EVERIFY with one of
+ * the verification reasons listed at the top of this file; -SF_EINPUT with
+ * SF_R_INPUT_TRUNCATED (@file_size below what the verified header places);
+ * -SF_ECONFIG with
+ * SF_R_KEYRING (no key in @keys); -SF_EFAIL with SF_R_NO_MEMORY or
+ * SF_R_FAILED (SHA-256).
  */
 int fit_verify(const void *fit, size_t fit_size, uint64_t file_size, const struct keyring *keys,
 	       struct fit_bundle *out, struct sf_err *err) __attribute__((warn_unused_result));
@@ -153,12 +180,36 @@ int fit_verify(const void *fit, size_t fit_size, uint64_t file_size, const struc
  * @n_sigs: in: room in @sigs; out: signature nodes found (may exceed room)
  * @err:    failure reason
  *
- * The same structural checks as fit_verify() apply; nothing it returns is trusted.
+ * The same structural, layout and metadata checks as fit_verify() apply;
+ * nothing it returns is trusted. The strings of @sigs are sanitized.
  *
- * Return: 0 or -SF_EVERIFY.
+ * Return: 0 or the errors of fit_verify() but the signature reasons and
+ * SF_R_KEYRING.
  */
 int fit_inspect(const void *fit, size_t fit_size, uint64_t file_size, struct fit_bundle *out,
 		struct fit_sig_info *sigs, unsigned int *n_sigs, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
+ * fit_data_order() - image indexes of @b in the order their data lies in the
+ * bundle (a stream can only be read forward)
+ * @b:     a verified header
+ * @order: out: b->n_images indexes
+ */
+void fit_data_order(const struct fit_bundle *b, unsigned int order[]);
+
+/**
+ * fit_image_check_digest() - the one check of a payload against its image's
+ * signed sha256
+ * @img:    an image of a verified header
+ * @digest: the SHA-256 of exactly the bytes read (and written)
+ * @err:    failure reason
+ *
+ * Return: 0, or -SF_EVERIFY with SF_R_HASH_MISMATCH ("image 'webkit-1'
+ * (webkit): the payload (N bytes at offset M) does not match its signed
+ * sha256").
+ */
+int fit_image_check_digest(const struct fit_image *img, const uint8_t digest[SHA256_LEN], struct sf_err *err)
 	__attribute__((warn_unused_result));
 
 #endif /* SF_FIT_H */

@@ -26,7 +26,9 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
 
+#include "common/text.h"
 #include "fit/fit_internal.h"
+#include "sf_kconfig.h"
 
 #define BUNDLE_ALIGN 4096ULL
 #define SIG_MAX 1024 /* RSA-4096: 512 bytes */
@@ -43,13 +45,18 @@ struct create_image {
 	uint64_t position;
 };
 
-struct create_ctx {
-	const struct fit_create_opts *o;
-	struct create_image img[CONFIG_MAX_BUNDLE_IMAGES];
-	char key_name[FIT_NAME_MAX];
+struct create_key {
+	const char *path;
+	char name[FIT_NAME_MAX];
 	const char *algo;
 	size_t sig_len;
 	mbedtls_pk_context pk;
+};
+
+struct create_ctx {
+	const struct fit_create_opts *o;
+	struct create_image img[CONFIG_MAX_BUNDLE_IMAGES];
+	struct create_key key[FIT_CREATE_KEYS_MAX];
 	void *blob;
 	size_t blob_size;
 	uint64_t header_end;
@@ -60,14 +67,6 @@ struct create_ctx {
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) / a * a;
-}
-
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			return false;
-	return true;
 }
 
 /* "a>=1,b>=2" into the NUL-separated list a `slotflip,requires` property holds. */
@@ -85,13 +84,13 @@ static int parse_requires(struct create_image *ci, const char *what, struct sf_e
 		char comp[SF_COMPONENT_MAX], ver[SF_VERSION_MAX];
 
 		if (ci->n_requires == FIT_REQUIRES_MAX)
-			return sf_fail(err, SF_EUSAGE, "%s: more than %d requires entries", what, FIT_REQUIRES_MAX);
+			return sf_fail(err, SF_R_USAGE, "%s: more than %d requires entries", what, FIT_REQUIRES_MAX);
 		if (len >= sizeof(entry))
-			return sf_fail(err, SF_EUSAGE, "%s: requires entry '%.*s' is too long", what, (int)len, p);
+			return sf_fail(err, SF_R_USAGE, "%s: requires entry '%.*s' is too long", what, (int)len, p);
 		memcpy(entry, p, len);
 		entry[len] = '\0';
 		if (sf_require_parse(entry, comp, ver))
-			return sf_fail(err, SF_EUSAGE, "%s: requires entry '%s' is not component>=version", what, entry);
+			return sf_fail(err, SF_R_USAGE, "%s: requires entry '%s' is not component>=version", what, entry);
 		memcpy(ci->requires + ci->requires_len, entry, len + 1);
 		ci->requires_len += len + 1;
 		ci->n_requires++;
@@ -101,87 +100,115 @@ static int parse_requires(struct create_image *ci, const char *what, struct sf_e
 	}
 }
 
-static int check_opts(struct create_ctx *c, struct sf_err *err)
+/* Each key's name: -n NAME, else the key file's name without its extension; each once. */
+static int check_keys(struct create_ctx *c, struct sf_err *err)
 {
 	const struct fit_create_opts *o = c->o;
-	const char *base, *dot;
-	size_t len;
-	int ret;
 
-	if (!o->out_path || !o->key_path || !o->board)
-		return sf_fail(err, SF_EUSAGE, "bundle create needs an output path, a key and a board");
-	len = strlen(o->board);
-	if (!len || len >= FIT_BOARD_MAX || !printable(o->board))
-		return sf_fail(err, SF_EUSAGE, "board '%s' must be 1 to %d printable characters", o->board,
-			       FIT_BOARD_MAX - 1);
-	if (o->n_images < 1 || o->n_images > CONFIG_MAX_BUNDLE_IMAGES)
-		return sf_fail(err, SF_EUSAGE, "a bundle holds 1 to %d images, not %u", CONFIG_MAX_BUNDLE_IMAGES,
-			       o->n_images);
-	if (o->key_name) {
-		base = o->key_name;
-		len = strlen(base);
-	} else {
-		base = strrchr(o->key_path, '/');
-		base = base ? base + 1 : o->key_path;
-		dot = strrchr(base, '.');
-		len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-	}
-	if (!fit_name_valid(base, len))
-		return sf_fail(err, SF_EUSAGE, "key name '%.*s' is not 1 to %d characters of [A-Za-z0-9,._+-]",
-			       (int)(len < FIT_NAME_MAX ? len : FIT_NAME_MAX), base, FIT_NAME_MAX - 1);
-	memcpy(c->key_name, base, len);
-	c->key_name[len] = '\0';
+	if (o->n_keys < 1 || o->n_keys > FIT_CREATE_KEYS_MAX)
+		return sf_fail(err, SF_R_USAGE, "a bundle is signed with 1 to %d keys, not %u", FIT_CREATE_KEYS_MAX,
+			       o->n_keys);
+	for (unsigned int i = 0; i < o->n_keys; i++) {
+		const char *base = o->key[i].name, *dot;
+		size_t len;
 
-	for (unsigned int i = 0; i < o->n_images; i++) {
-		const struct fit_create_image *in = &o->image[i];
-		struct create_image *ci = &c->img[i];
-		char what[SF_COMPONENT_MAX + 16], baseline[SF_VERSION_MAX];
-
-		ci->in = in;
-		if (!in->path || !in->component || !in->version)
-			return sf_fail(err, SF_EUSAGE, "image %u needs a file, a component and a version", i + 1);
-		if (!sf_component_valid(in->component))
-			return sf_fail(err, SF_EUSAGE, "image %u: component '%s' is not [a-z0-9_]{1,16}", i + 1,
-				       in->component);
-		snprintf(what, sizeof(what), "component '%s'", in->component);
-		snprintf(ci->node, sizeof(ci->node), "%s-1", in->component);
-		if (!sf_version_valid(in->version, strlen(in->version)))
-			return sf_fail(err, SF_EUSAGE, "%s: version '%s' is not valid", what, in->version);
-		if (in->base_version) {
-			if (!sf_version_valid(in->base_version, strlen(in->base_version)))
-				return sf_fail(err, SF_EUSAGE, "%s: base version '%s' is not valid", what,
-					       in->base_version);
-			sf_version_baseline(in->version, baseline);
-			if (!sf_version_is_patch(in->version) || strcmp(baseline, in->base_version))
-				return sf_fail(err, SF_EUSAGE, "%s: version '%s' is not a patch of base version '%s'",
-					       what, in->version, in->base_version);
-		} else if (sf_version_is_patch(in->version)) {
-			return sf_fail(err, SF_EUSAGE, "%s: version '%s' is a patch version and needs a base version",
-				       what, in->version);
+		if (!o->key[i].path)
+			return sf_fail(err, SF_R_USAGE, "key %u has no file", i + 1);
+		if (!base) {
+			base = strrchr(o->key[i].path, '/');
+			base = base ? base + 1 : o->key[i].path;
+			dot = strrchr(base, '.');
+			len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+		} else {
+			len = strlen(base);
 		}
-		ret = parse_requires(ci, what, err);
-		if (ret)
-			return ret;
+		if (!fit_name_valid(base, len))
+			return sf_fail(err, SF_R_USAGE, "key name '%.*s' is not 1 to %d characters of [A-Za-z0-9,._+-]",
+				       (int)(len < FIT_NAME_MAX ? len : FIT_NAME_MAX), base, FIT_NAME_MAX - 1);
+		c->key[i].path = o->key[i].path;
+		memcpy(c->key[i].name, base, len);
+		c->key[i].name[len] = '\0';
 		for (unsigned int j = 0; j < i; j++)
-			if (!strcmp(o->image[j].component, in->component))
-				return sf_fail(err, SF_EUSAGE, "component '%s' is given twice", in->component);
+			if (!strcmp(c->key[j].name, c->key[i].name))
+				return sf_fail(err, SF_R_USAGE, "two keys are named '%s' (-n gives one another name)",
+					       c->key[i].name);
 	}
 	return 0;
 }
 
-static int load_key(struct create_ctx *c, struct sf_err *err)
+/* The metadata rules of the verifier (fit_meta.c), as usage errors. */
+static int check_image(struct create_ctx *c, unsigned int i, struct sf_err *err)
+{
+	const struct fit_create_image *in = &c->o->image[i];
+	struct create_image *ci = &c->img[i];
+	char what[SF_COMPONENT_MAX + 16];
+	const char *problem;
+
+	ci->in = in;
+	if (!in->path || !in->component || !in->version)
+		return sf_fail(err, SF_R_USAGE, "image %u needs a file, a component and a version", i + 1);
+	if (!sf_component_valid(in->component))
+		return sf_fail(err, SF_R_USAGE, "image %u: component '%s' is not [a-z0-9_]{1,16}", i + 1, in->component);
+	snprintf(what, sizeof(what), "component '%s'", in->component);
+	snprintf(ci->node, sizeof(ci->node), "%s-1", in->component);
+	if (!sf_version_valid(in->version, strlen(in->version)))
+		return sf_fail(err, SF_R_USAGE, "%s: version '%s' is not valid", what, in->version);
+	if (in->base_version && !sf_version_valid(in->base_version, strlen(in->base_version)))
+		return sf_fail(err, SF_R_USAGE, "%s: base version '%s' is not valid", what, in->base_version);
+	problem = sf_version_base_problem(in->version, in->base_version);
+	if (problem)
+		return sf_fail(err, SF_R_USAGE, "%s: version '%s' %s (--base-version)", what, in->version, problem);
+	for (unsigned int j = 0; j < i; j++)
+		if (!strcmp(c->o->image[j].component, in->component))
+			return sf_fail(err, SF_R_USAGE, "component '%s' is given twice", in->component);
+	return parse_requires(ci, what, err);
+}
+
+static int check_opts(struct create_ctx *c, struct sf_err *err)
+{
+	const struct fit_create_opts *o = c->o;
+	size_t len;
+	int ret;
+
+	if (!o->out_path || !o->board)
+		return sf_fail(err, SF_R_USAGE, "bundle create needs an output path, a key and a board");
+	len = strlen(o->board);
+	if (len >= FIT_BOARD_MAX || !sf_text_valid(o->board, len))
+		return sf_fail(err, SF_R_USAGE, "board '%s' must be 1 to %d printable characters without '\\' and '='",
+			       o->board, FIT_BOARD_MAX - 1);
+	if (o->n_images < 1 || o->n_images > CONFIG_MAX_BUNDLE_IMAGES)
+		return sf_fail(err, SF_R_USAGE, "a bundle holds 1 to %d images, not %u", CONFIG_MAX_BUNDLE_IMAGES,
+			       o->n_images);
+	ret = check_keys(c, err);
+	for (unsigned int i = 0; i < o->n_images && !ret; i++)
+		ret = check_image(c, i, err);
+	return ret;
+}
+
+static int load_key(struct create_key *k, struct sf_err *err)
 {
 	int ret;
 
-	ret = mbedtls_pk_parse_keyfile(&c->pk, c->o->key_path, NULL);
+	ret = mbedtls_pk_parse_keyfile(&k->pk, k->path, NULL);
 	if (ret)
-		return sf_fail(err, SF_ECONFIG, "cannot read private key '%s' (mbedTLS error -0x%04x)", c->o->key_path,
+		return sf_fail(err, SF_R_SIGNING_KEY, "cannot read private key '%s' (mbedTLS error -0x%04x)", k->path,
 			       (unsigned int)-ret);
-	c->algo = fit_pk_algo(&c->pk);
-	if (!c->algo)
-		return sf_fail(err, SF_ECONFIG, "key '%s' is not RSA-2048, RSA-4096 or EC P-256", c->o->key_path);
-	c->sig_len = mbedtls_pk_get_type(&c->pk) == MBEDTLS_PK_RSA ? mbedtls_pk_get_len(&c->pk) : 64;
+	k->algo = fit_pk_algo(&k->pk);
+	if (!k->algo)
+		return sf_fail(err, SF_R_SIGNING_KEY, "key '%s' is not RSA-2048, RSA-4096 or EC P-256", k->path);
+	k->sig_len = mbedtls_pk_get_type(&k->pk) == MBEDTLS_PK_RSA ? mbedtls_pk_get_len(&k->pk) : 64;
 	return 0;
+}
+
+/* An image file that cannot be used: the input reasons of a bundle, for the same problems. */
+static int image_fail(const struct create_image *ci, int errnum, struct sf_err *err)
+{
+	int reason = errnum == ENOENT || errnum == ENOTDIR ? SF_R_INPUT_NOT_FOUND :
+		     errnum == EACCES || errnum == EPERM   ? SF_R_PERMISSION :
+		     errnum == EISDIR			   ? SF_R_INPUT_NOT_FILE :
+							     SF_R_INPUT_UNREADABLE;
+
+	return sf_fail_errno(err, reason, errnum, "cannot read image '%s'", ci->in->path);
 }
 
 static int open_images(struct create_ctx *c, struct sf_err *err)
@@ -191,16 +218,14 @@ static int open_images(struct create_ctx *c, struct sf_err *err)
 		struct stat st;
 
 		ci->fd = open(ci->in->path, O_RDONLY | O_CLOEXEC);
-		if (ci->fd < 0)
-			return sf_fail_errno(err, SF_EIO, errno, "cannot open image '%s'", ci->in->path);
-		if (fstat(ci->fd, &st))
-			return sf_fail_errno(err, SF_EIO, errno, "cannot stat image '%s'", ci->in->path);
+		if (ci->fd < 0 || fstat(ci->fd, &st))
+			return image_fail(ci, errno, err);
 		if (!S_ISREG(st.st_mode))
-			return sf_fail(err, SF_EIO, "image '%s' is not a regular file", ci->in->path);
+			return sf_fail(err, SF_R_INPUT_NOT_FILE, "image '%s' is not a regular file", ci->in->path);
 		if (st.st_size <= 0)
-			return sf_fail(err, SF_EUSAGE, "image '%s' is empty", ci->in->path);
-		if ((uint64_t)st.st_size > (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * 1024 * 1024)
-			return sf_fail(err, SF_EUSAGE, "image '%s' is larger than %d MiB", ci->in->path,
+			return sf_fail(err, SF_R_USAGE, "image '%s' is empty", ci->in->path);
+		if ((uint64_t)st.st_size > FIT_IMAGE_MAX)
+			return sf_fail(err, SF_R_USAGE, "image '%s' is larger than %d MiB", ci->in->path,
 				       CONFIG_MAX_IMAGE_SIZE_MIB);
 		ci->size = (uint64_t)st.st_size;
 	}
@@ -284,16 +309,21 @@ static int build_config(void *fdt, const struct create_ctx *c, uint32_t now)
 	TRY(fdt_property_string(fdt, "description", c->o->board));
 	TRY(fdt_property_string(fdt, "compatible", c->o->board));
 	TRY(prop_list(fdt, "loadables", names, c->o->n_images));
-	TRY(fdt_begin_node(fdt, "signature-1"));
-	TRY(fdt_property_u32(fdt, "timestamp", now));
-	TRY(fdt_property_string(fdt, "signer-name", "slotflip"));
-	TRY(fdt_property_string(fdt, "algo", c->algo));
-	TRY(fdt_property_string(fdt, "key-name-hint", c->key_name));
-	TRY(fdt_property_string(fdt, "sign-images", "loadables"));
-	TRY(prop_list(fdt, "hashed-nodes", hashed, n_hashed));
-	TRY(fdt_property(fdt, "hashed-strings", zeros, 8));
-	TRY(fdt_property(fdt, "value", zeros, (int)c->sig_len));
-	TRY(fdt_end_node(fdt));
+	for (unsigned int k = 0; k < c->o->n_keys; k++) {
+		char node[32];
+
+		snprintf(node, sizeof(node), "signature-%u", k + 1);
+		TRY(fdt_begin_node(fdt, node));
+		TRY(fdt_property_u32(fdt, "timestamp", now));
+		TRY(fdt_property_string(fdt, "signer-name", "slotflip"));
+		TRY(fdt_property_string(fdt, "algo", c->key[k].algo));
+		TRY(fdt_property_string(fdt, "key-name-hint", c->key[k].name));
+		TRY(fdt_property_string(fdt, "sign-images", "loadables"));
+		TRY(prop_list(fdt, "hashed-nodes", hashed, n_hashed));
+		TRY(fdt_property(fdt, "hashed-strings", zeros, 8));
+		TRY(fdt_property(fdt, "value", zeros, (int)c->key[k].sig_len));
+		TRY(fdt_end_node(fdt));
+	}
 	TRY(fdt_end_node(fdt));
 	return fdt_end_node(fdt);
 }
@@ -330,20 +360,20 @@ static int make_header(struct create_ctx *c, struct sf_err *err)
 		free(c->blob);
 		c->blob = calloc(1, size);
 		if (!c->blob)
-			return sf_fail_errno(err, SF_EFAIL, ENOMEM, "building the header");
+			return sf_fail(err, SF_R_NO_MEMORY, "out of memory building the header");
 		ret = build_header(c, c->blob, (int)size);
 		if (ret != -FDT_ERR_NOSPACE)
 			break;
 		if (size >= CONFIG_MAX_HEADER_SIZE)
-			return sf_fail(err, SF_EUSAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
+			return sf_fail(err, SF_R_USAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
 		size *= 2;
 	}
 	if (ret)
-		return sf_fail(err, SF_EFAIL, "building the header: %s", fdt_strerror(ret));
+		return sf_fail(err, SF_R_FAILED, "building the header: %s", fdt_strerror(ret));
 	/* like mkimage -E: totalsize rounded up to 4 bytes (calloc zeroed the padding) */
 	total = align_up(fdt_totalsize(c->blob), 4);
 	if (total > size || total > CONFIG_MAX_HEADER_SIZE)
-		return sf_fail(err, SF_EUSAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
+		return sf_fail(err, SF_R_USAGE, "the header would exceed %d bytes", CONFIG_MAX_HEADER_SIZE);
 	memset((uint8_t *)c->blob + fdt_totalsize(c->blob), 0, total - fdt_totalsize(c->blob));
 	fdt_set_totalsize(c->blob, (uint32_t)total);
 	c->blob_size = total;
@@ -354,7 +384,7 @@ static int make_header(struct create_ctx *c, struct sf_err *err)
 		pos = align_up(pos + c->img[i].size, BUNDLE_ALIGN);
 		/* data-position and data-size are 32-bit cells */
 		if (c->img[i].position + c->img[i].size > UINT32_MAX)
-			return sf_fail(err, SF_EUSAGE, "the bundle would exceed 4 GiB");
+			return sf_fail(err, SF_R_USAGE, "the bundle would exceed 4 GiB");
 	}
 	return 0;
 }
@@ -401,87 +431,71 @@ static int write_zeros(int fd, uint64_t from, uint64_t to)
 	return 0;
 }
 
-/* Reads each image once: the bytes hashed are the bytes written. */
-static int stream_images(struct create_ctx *c, struct sf_err *err)
+/* Copies image @i into the output, hashing exactly the bytes written. */
+static int copy_image(struct create_ctx *c, unsigned int i, struct sha256 *h, uint8_t *buf, struct sf_err *err)
 {
-	size_t chunk = (size_t)CONFIG_IO_CHUNK_KIB * 1024;
-	struct sha256 *h = NULL;
-	uint8_t *buf, digest[SHA256_LEN];
+	struct create_image *ci = &c->img[i];
+	uint64_t done = 0;
 	int ret;
 
-	buf = malloc(chunk);
-	if (!buf)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "copying images");
-	ret = sha256_new(&h, SHA256_ENGINE_AUTO);
-	if (ret) {
-		ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing images");
+	while (done < ci->size) {
+		size_t want = ci->size - done > SF_IO_CHUNK ? SF_IO_CHUNK : (size_t)(ci->size - done);
+		ssize_t r = read(ci->fd, buf, want);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return image_fail(ci, errno, err);
+		if (r == 0)
+			return sf_fail(err, SF_R_INPUT_TRUNCATED, "image '%s' shrank while it was read", ci->in->path);
+		if (sha256_update(h, buf, (size_t)r))
+			return sf_fail(err, SF_R_FAILED, "hashing image '%s' failed", ci->in->path);
+		ret = write_all(c->out_fd, buf, (size_t)r, ci->position + done);
+		if (ret)
+			return sf_fail_errno(err, SF_R_OUTPUT_IO, ret, "cannot write '%s'", c->tmp_path);
+		done += (uint64_t)r;
+	}
+	/* zero the gap up to the next image (or nothing after the last one) */
+	ret = i + 1 < c->o->n_images ? write_zeros(c->out_fd, ci->position + ci->size, c->img[i + 1].position) : 0;
+	if (ret)
+		return sf_fail_errno(err, SF_R_OUTPUT_IO, ret, "cannot write '%s'", c->tmp_path);
+	return 0;
+}
+
+/* Reads each image once, then fills in its position and hash. */
+static int stream_images(struct create_ctx *c, struct sf_err *err)
+{
+	uint8_t *buf, digest[SHA256_LEN];
+	struct sha256 *h = NULL;
+	int ret = 0, node;
+
+	buf = malloc(SF_IO_CHUNK);
+	if (!buf || sha256_new(&h, SHA256_ENGINE_AUTO)) {
+		ret = sf_fail(err, SF_R_NO_MEMORY, "cannot set up copying and hashing images");
 		goto out;
 	}
-	for (unsigned int i = 0; i < c->o->n_images; i++) {
+	for (unsigned int i = 0; i < c->o->n_images && !ret; i++) {
 		struct create_image *ci = &c->img[i];
-		uint64_t done = 0;
-		int node;
 
-		while (done < ci->size) {
-			size_t want = ci->size - done > chunk ? chunk : (size_t)(ci->size - done);
-			ssize_t r = read(ci->fd, buf, want);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0) {
-				ret = sf_fail_errno(err, SF_EIO, errno, "cannot read image '%s'", ci->in->path);
-				goto out;
-			}
-			if (r == 0) {
-				ret = sf_fail(err, SF_EIO, "image '%s' shrank while it was read", ci->in->path);
-				goto out;
-			}
-			ret = sha256_update(h, buf, (size_t)r);
-			if (ret) {
-				ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing image '%s'", ci->in->path);
-				goto out;
-			}
-			ret = write_all(c->out_fd, buf, (size_t)r, ci->position + done);
-			if (ret) {
-				ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", c->tmp_path);
-				goto out;
-			}
-			done += (uint64_t)r;
-		}
-		ret = sha256_final(h, digest);
-		if (ret) {
-			ret = sf_fail_errno(err, SF_EFAIL, ret, "hashing image '%s'", ci->in->path);
-			goto out;
-		}
-		/* zero the gap up to the next image (or nothing after the last one) */
-		if (i + 1 < c->o->n_images) {
-			ret = write_zeros(c->out_fd, ci->position + ci->size, c->img[i + 1].position);
-			if (ret) {
-				ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", c->tmp_path);
-				goto out;
-			}
-		}
+		ret = copy_image(c, i, h, buf, err);
+		if (!ret && sha256_final(h, digest))
+			ret = sf_fail(err, SF_R_FAILED, "hashing image '%s' failed", ci->in->path);
+		if (ret)
+			break;
 		node = image_node(c, i);
-		if (node < 0)
-			ret = node;
-		else
-			ret = fdt_setprop_inplace_u32(c->blob, node, "data-position", (uint32_t)ci->position);
-		if (!ret)
-			ret = fdt_setprop_inplace(c->blob, fdt_subnode_offset(c->blob, node, "hash-1"), "value", digest,
-						  SHA256_LEN);
-		if (ret) {
-			ret = sf_fail(err, SF_EFAIL, "filling in image '%s': %s", ci->node, fdt_strerror(ret));
-			goto out;
-		}
+		ret = node < 0 ? node : fdt_setprop_inplace_u32(c->blob, node, "data-position", (uint32_t)ci->position);
+		ret = ret ?: fdt_setprop_inplace(c->blob, fdt_subnode_offset(c->blob, node, "hash-1"), "value", digest,
+						 SHA256_LEN);
+		if (ret)
+			ret = sf_fail(err, SF_R_FAILED, "filling in image '%s': %s", ci->node, fdt_strerror(ret));
 	}
-	ret = 0;
 out:
 	sha256_free(h);
 	free(buf);
 	return ret;
 }
 
-static int sign_digest(struct create_ctx *c, const uint8_t digest[SHA256_LEN], uint8_t *sig, struct sf_err *err)
+static int sign_digest(struct create_key *k, const uint8_t digest[SHA256_LEN], uint8_t *sig, struct sf_err *err)
 {
 	static const char pers[] = "slotflip fit_create";
 	mbedtls_entropy_context entropy;
@@ -497,18 +511,18 @@ static int sign_digest(struct create_ctx *c, const uint8_t digest[SHA256_LEN], u
 	ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)pers,
 				    sizeof(pers) - 1);
 	if (ret) {
-		ret = sf_fail(err, SF_EFAIL, "cannot seed the random generator (mbedTLS error -0x%04x)",
+		ret = sf_fail(err, SF_R_FAILED, "cannot seed the random generator (mbedTLS error -0x%04x)",
 			      (unsigned int)-ret);
 		goto out;
 	}
-	if (mbedtls_pk_get_type(&c->pk) == MBEDTLS_PK_RSA) {
-		mbedtls_rsa_set_padding(mbedtls_pk_rsa(c->pk), MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
-		ret = mbedtls_pk_sign(&c->pk, MBEDTLS_MD_SHA256, digest, SHA256_LEN, sig, &len,
+	if (mbedtls_pk_get_type(&k->pk) == MBEDTLS_PK_RSA) {
+		mbedtls_rsa_set_padding(mbedtls_pk_rsa(k->pk), MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
+		ret = mbedtls_pk_sign(&k->pk, MBEDTLS_MD_SHA256, digest, SHA256_LEN, sig, &len,
 				      mbedtls_ctr_drbg_random, &drbg);
-		if (!ret && len != c->sig_len)
+		if (!ret && len != k->sig_len)
 			ret = -1;
 	} else {
-		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(c->pk);
+		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(k->pk);
 
 		/* FIT ECDSA signatures are raw r||s, each 32 bytes big-endian */
 		ret = mbedtls_ecdsa_sign(&ec->grp, &r, &s, &ec->d, digest, SHA256_LEN, mbedtls_ctr_drbg_random,
@@ -519,7 +533,7 @@ static int sign_digest(struct create_ctx *c, const uint8_t digest[SHA256_LEN], u
 			ret = mbedtls_mpi_write_binary(&s, sig + 32, 32);
 	}
 	if (ret)
-		ret = sf_fail(err, SF_EFAIL, "signing with key '%s' failed (mbedTLS error -0x%04x)", c->o->key_path,
+		ret = sf_fail(err, SF_R_FAILED, "signing with key '%s' failed (mbedTLS error -0x%04x)", k->path,
 			      (unsigned int)-ret);
 out:
 	mbedtls_mpi_free(&s);
@@ -529,21 +543,36 @@ out:
 	return ret;
 }
 
-/* Signs the finished header with the regions fit_verify() checks. */
+/* signature-@k's node in the finished header, its hashed-strings filled in. */
+static int sig_node(struct create_ctx *c, unsigned int k, int *node, struct sf_err *err)
+{
+	uint32_t hs[2] = { 0, cpu_to_fdt32(fdt_size_dt_strings(c->blob)) };
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "/configurations/" CONF_NAME "/signature-%u", k + 1);
+	*node = fdt_path_offset(c->blob, path);
+	ret = *node < 0 ? *node : fdt_setprop_inplace(c->blob, *node, "hashed-strings", hs, sizeof(hs));
+	if (ret)
+		return sf_fail(err, SF_R_FAILED, "filling in the signature: %s", fdt_strerror(ret));
+	return 0;
+}
+
+/*
+ * Signs the finished header with the regions fit_verify() checks. A
+ * signature node's properties are not in them: every key signs one digest.
+ */
 static int sign_header(struct create_ctx *c, struct sf_err *err)
 {
 	uint8_t digest[SHA256_LEN], sig[SIG_MAX];
-	uint32_t hs[2], names_end;
+	int node[FIT_CREATE_KEYS_MAX] = { 0 }, ret = 0;
 	struct fit_inc *inc = NULL;
-	int conf, sig_node, ret;
+	uint32_t names_end;
 
-	hs[0] = 0;
-	hs[1] = cpu_to_fdt32(fdt_size_dt_strings(c->blob));
-	conf = fdt_path_offset(c->blob, "/configurations/" CONF_NAME);
-	sig_node = conf < 0 ? conf : fdt_subnode_offset(c->blob, conf, "signature-1");
-	ret = sig_node < 0 ? sig_node : fdt_setprop_inplace(c->blob, sig_node, "hashed-strings", hs, sizeof(hs));
+	for (unsigned int k = 0; k < c->o->n_keys && !ret; k++)
+		ret = sig_node(c, k, &node[k], err);
 	if (ret)
-		return sf_fail(err, SF_EFAIL, "filling in the signature: %s", fdt_strerror(ret));
+		return ret;
 	/* the same checks a bundle gets before verification: our own output passes them */
 	ret = fit_check_blob(c->blob, c->blob_size, err);
 	if (ret) {
@@ -552,18 +581,17 @@ static int sign_header(struct create_ctx *c, struct sf_err *err)
 	}
 	inc = calloc(1, sizeof(*inc));
 	if (!inc)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "signing");
-	ret = fit_config_inc(c->blob, conf, inc, err);
-	if (!ret)
-		ret = fit_signed_digest(c->blob, inc, fdt_size_dt_strings(c->blob), digest, &names_end, err);
-	if (!ret)
-		ret = sign_digest(c, digest, sig, err);
-	if (ret)
-		goto out;
-	ret = fdt_setprop_inplace(c->blob, sig_node, "value", sig, (int)c->sig_len);
-	if (ret)
-		ret = sf_fail(err, SF_EFAIL, "filling in the signature: %s", fdt_strerror(ret));
-out:
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory signing");
+	ret = fit_config_inc(c->blob, fdt_parent_offset(c->blob, node[0]), inc, err);
+	ret = ret ?: fit_signed_digest(c->blob, inc, fdt_size_dt_strings(c->blob), digest, &names_end, err);
+	for (unsigned int k = 0; k < c->o->n_keys && !ret; k++) {
+		int fret;
+
+		ret = sign_digest(&c->key[k], digest, sig, err);
+		fret = ret ? 0 : fdt_setprop_inplace(c->blob, node[k], "value", sig, (int)c->key[k].sig_len);
+		if (fret)
+			ret = sf_fail(err, SF_R_FAILED, "filling in the signature: %s", fdt_strerror(fret));
+	}
 	free(inc);
 	return ret;
 }
@@ -591,49 +619,30 @@ static int sync_parent(const char *path)
 	return ret;
 }
 
-int fit_create(const struct fit_create_opts *o, struct sf_err *err)
+/* The header and the image data into a file beside @o->out_path, renamed over it once durable. */
+static int write_bundle(struct create_ctx *c, struct sf_err *err)
 {
-	struct create_ctx *c;
+	const char *out = c->o->out_path;
 	int ret;
 
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle create");
-	c->o = o;
-	c->out_fd = -1;
-	for (unsigned int i = 0; i < CONFIG_MAX_BUNDLE_IMAGES; i++)
-		c->img[i].fd = -1;
-	mbedtls_pk_init(&c->pk);
-
-	ret = check_opts(c, err);
-	if (!ret)
-		ret = load_key(c, err);
-	if (!ret)
-		ret = open_images(c, err);
-	if (!ret)
-		ret = make_header(c, err);
-	if (ret)
-		goto out;
-	if (asprintf(&c->tmp_path, "%s.tmp.XXXXXX", o->out_path) < 0) {
+	if (asprintf(&c->tmp_path, "%s.tmp.XXXXXX", out) < 0) {
 		c->tmp_path = NULL;
-		ret = sf_fail_errno(err, SF_EFAIL, ENOMEM, "bundle create");
-		goto out;
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory in bundle create");
 	}
 	c->out_fd = mkstemp(c->tmp_path);
 	if (c->out_fd < 0) {
-		ret = sf_fail_errno(err, SF_EIO, errno, "cannot create '%s'", c->tmp_path);
+		ret = sf_fail_errno(err, errno == EACCES || errno == EPERM ? SF_R_PERMISSION : SF_R_OUTPUT_IO, errno,
+				    "cannot create '%s'", c->tmp_path);
 		free(c->tmp_path);
 		c->tmp_path = NULL;
-		goto out;
+		return ret;
 	}
 	ret = stream_images(c, err);
-	if (!ret)
-		ret = sign_header(c, err);
+	ret = ret ?: sign_header(c, err);
 	if (ret)
-		goto out;
+		return ret;
 	ret = write_all(c->out_fd, c->blob, c->blob_size, 0);
-	if (!ret)
-		ret = write_zeros(c->out_fd, c->blob_size, c->header_end);
+	ret = ret ?: write_zeros(c->out_fd, c->blob_size, c->header_end);
 	if (!ret && fchmod(c->out_fd, 0644))
 		ret = -errno;
 	if (!ret && fsync(c->out_fd))
@@ -642,18 +651,39 @@ int fit_create(const struct fit_create_opts *o, struct sf_err *err)
 		ret = close(c->out_fd) ? -errno : 0;
 		c->out_fd = -1;
 	}
-	if (!ret && rename(c->tmp_path, o->out_path))
+	if (!ret && rename(c->tmp_path, out))
 		ret = -errno;
-	if (ret) {
-		ret = sf_fail_errno(err, SF_EIO, ret, "cannot write '%s'", o->out_path);
-		goto out;
-	}
+	if (ret)
+		return sf_fail_errno(err, SF_R_OUTPUT_IO, ret, "cannot write '%s'", out);
 	free(c->tmp_path);
 	c->tmp_path = NULL;
-	ret = sync_parent(o->out_path);
+	ret = sync_parent(out);
 	if (ret)
-		ret = sf_fail_errno(err, SF_EIO, ret, "cannot sync the folder of '%s'", o->out_path);
-out:
+		return sf_fail_errno(err, SF_R_OUTPUT_IO, ret, "cannot sync the folder of '%s'", out);
+	return 0;
+}
+
+int fit_create(const struct fit_create_opts *o, struct sf_err *err)
+{
+	struct create_ctx *c;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory in bundle create");
+	c->o = o;
+	c->out_fd = -1;
+	for (unsigned int i = 0; i < CONFIG_MAX_BUNDLE_IMAGES; i++)
+		c->img[i].fd = -1;
+	for (unsigned int k = 0; k < FIT_CREATE_KEYS_MAX; k++)
+		mbedtls_pk_init(&c->key[k].pk);
+
+	ret = check_opts(c, err);
+	for (unsigned int k = 0; k < o->n_keys && !ret; k++)
+		ret = load_key(&c->key[k], err);
+	ret = ret ?: open_images(c, err);
+	ret = ret ?: make_header(c, err);
+	ret = ret ?: write_bundle(c, err);
 	if (c->out_fd >= 0)
 		close(c->out_fd);
 	if (c->tmp_path) {
@@ -663,7 +693,8 @@ out:
 	for (unsigned int i = 0; i < CONFIG_MAX_BUNDLE_IMAGES; i++)
 		if (c->img[i].fd >= 0)
 			close(c->img[i].fd);
-	mbedtls_pk_free(&c->pk);
+	for (unsigned int k = 0; k < FIT_CREATE_KEYS_MAX; k++)
+		mbedtls_pk_free(&c->key[k].pk);
 	free(c->blob);
 	free(c);
 	return ret;

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
@@ -17,12 +15,17 @@
 #include <mbedtls/rsa.h>
 #include <mbedtls/x509_crt.h>
 
+#include "common/file.h"
+#include "common/text.h"
 #include "fit/fit.h"
 #include "fit/fit_internal.h"
 #include "fit/keyring_internal.h"
 #include "sf_kconfig.h"
 
 #define KEY_FILE_MAX ((size_t)64 * 1024) /* a PEM key or certificate is a few KiB */
+
+/* Kconfig guarantees it (SIG_ECDSA has no prompt without SIG_RSA); a build that verifies nothing is no build */
+_Static_assert(IS_ENABLED(CONFIG_SIG_RSA) || IS_ENABLED(CONFIG_SIG_ECDSA), "no signature algorithm is built in");
 
 enum key_file {
 	KEY_FILE_NONE,
@@ -53,53 +56,16 @@ static enum key_file key_file_kind(const char *file)
 	return KEY_FILE_NONE;
 }
 
-static int read_key_file(int dirfd, const char *dir, const char *file, size_t max, unsigned char **buf,
-			 size_t *len, struct sf_err *err)
+/* A folder or file of the keyring that cannot be read: permission problems are their own reason. */
+static int read_fail(const struct keyring *kr, int errnum, const char *file, size_t max, struct sf_err *err)
 {
-	unsigned char *b = NULL;
-	struct stat st;
-	size_t got = 0;
-	int fd, ret;
-
-	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sf_fail_errno(err, SF_ECONFIG, errno, "keyring '%s': cannot open '%s'", dir, file);
-	if (fstat(fd, &st)) {
-		ret = sf_fail_errno(err, SF_ECONFIG, errno, "keyring '%s': cannot stat '%s'", dir, file);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > max) {
-		ret = sf_fail(err, SF_ECONFIG, "keyring '%s': '%s' is not a key file of at most %zu bytes", dir, file,
-			      max);
-		goto out;
-	}
-	/* one byte more for the NUL that PEM parsing wants */
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		ret = sf_fail_errno(err, SF_ECONFIG, ENOMEM, "keyring '%s': reading '%s'", dir, file);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ret = sf_fail_errno(err, SF_ECONFIG, r < 0 ? errno : EIO, "keyring '%s': reading '%s'", dir,
-					    file);
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	b = NULL;
-	ret = 0;
-out:
-	free(b);
-	close(fd);
-	return ret;
+	if (errnum == -EINVAL || errnum == -EFBIG)
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': '%s' is not a key file of at most %zu bytes", kr->dir,
+			       file, max);
+	if (errnum == -ENOMEM)
+		return sf_fail(err, SF_R_NO_MEMORY, "keyring '%s': out of memory reading '%s'", kr->dir, file);
+	return sf_fail_errno(err, errnum == -EACCES || errnum == -EPERM ? SF_R_PERMISSION : SF_R_KEYRING, errnum,
+			     "keyring '%s': cannot read '%s'", kr->dir, file);
 }
 
 /* Parses a PEM public key, or the public key of a PEM X.509 certificate. */
@@ -146,22 +112,6 @@ const char *fit_pk_algo(const struct mbedtls_pk_context *pk)
 	}
 }
 
-int keyring_classify(const struct keyring *kr, struct keyring_key *k, struct sf_err *err)
-{
-	k->algo = fit_pk_algo(&k->pk);
-	if (!k->algo)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': key '%s' is not RSA-2048, RSA-4096 or EC P-256",
-			       kr->dir, k->name);
-	k->rsa = mbedtls_pk_get_type(&k->pk) == MBEDTLS_PK_RSA;
-	if (k->rsa && !IS_ENABLED(CONFIG_SIG_RSA))
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': key '%s' is an RSA key; RSA support is not built in",
-			       kr->dir, k->name);
-	if (!k->rsa && !IS_ENABLED(CONFIG_SIG_ECDSA))
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': key '%s' is an EC key; ECDSA support is not built in",
-			       kr->dir, k->name);
-	return 0;
-}
-
 static struct keyring_key *find_key(const struct keyring *kr, const char *name)
 {
 	for (unsigned int i = 0; kr && i < kr->n; i++)
@@ -170,70 +120,109 @@ static struct keyring_key *find_key(const struct keyring *kr, const char *name)
 	return NULL;
 }
 
-int keyring_add(struct keyring *kr, const char *name, size_t len, const char *what, struct keyring_key **out,
-		struct sf_err *err)
+/* A key name as a signature's key-name-hint can give it, not yet in the keyring. */
+static int check_name(const struct keyring *kr, const char *name, size_t len, const char *what, struct sf_err *err)
 {
-	struct keyring_key *k;
+	char copy[KEYRING_NAME_MAX];
 
 	if (!fit_name_valid(name, len))
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': %s does not name a key ([A-Za-z0-9,._+-], at most %d characters)",
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': %s does not name a key ([A-Za-z0-9,._+-], at most %d characters)",
 			       kr->dir, what, KEYRING_NAME_MAX - 1);
-	if (kr->n == CONFIG_MAX_KEYS)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s' holds more than %d keys", kr->dir, CONFIG_MAX_KEYS);
-	k = &kr->key[kr->n];
-	memcpy(k->name, name, len);
-	k->name[len] = '\0';
-	if (find_key(kr, k->name))
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': key '%s' is defined twice", kr->dir, k->name);
-	mbedtls_pk_init(&k->pk);
-	kr->n++; /* from here on keyring_free() releases it */
-	*out = k;
+	/* fit_name_valid(): len < FIT_NAME_MAX == KEYRING_NAME_MAX */
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	if (find_key(kr, copy))
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': key '%s' is defined twice", kr->dir, copy);
+	return 0;
+}
+
+/*
+ * Makes a new record, already counted in kr->n (so that keyring_free()
+ * releases it), a key of the keyring: the key decides its algorithm, which
+ * must be one the build verifies.
+ */
+static int adopt(const struct keyring *kr, struct keyring_key *k, struct sf_err *err)
+{
+	k->algo = fit_pk_algo(&k->pk);
+	if (!k->algo)
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': key '%s' is not RSA-2048, RSA-4096 or EC P-256", kr->dir,
+			       k->name);
+	k->rsa = mbedtls_pk_get_type(&k->pk) == MBEDTLS_PK_RSA;
+	if (k->rsa && !IS_ENABLED(CONFIG_SIG_RSA))
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': key '%s' is an RSA key; RSA support is not built in",
+			       kr->dir, k->name);
+	if (!k->rsa && !IS_ENABLED(CONFIG_SIG_ECDSA))
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s': key '%s' is an EC key; ECDSA support is not built in",
+			       kr->dir, k->name);
 	return 0;
 }
 
 static int load_pem(struct keyring *kr, int dirfd, const char *file, struct sf_err *err)
 {
+	/* NAME.pem and NAME.crt: the name is the file name without its suffix */
+	size_t len = strlen(file) - 4, size = 0;
 	struct keyring_key *k;
-	unsigned char *buf = NULL;
+	void *buf = NULL;
 	char what[300];
-	size_t len = 0;
 	int ret;
 
-	/* NAME.pem and NAME.crt: the name is the file name without its suffix */
 	snprintf(what, sizeof(what), "'%s'", file);
-	ret = keyring_add(kr, file, strlen(file) - 4, what, &k, err);
+	ret = check_name(kr, file, len, what, err);
 	if (ret)
 		return ret;
-	ret = read_key_file(dirfd, kr->dir, file, KEY_FILE_MAX, &buf, &len, err);
+	if (kr->n == CONFIG_MAX_KEYS)
+		return sf_fail(err, SF_R_KEYRING, "keyring '%s' holds more than %d keys", kr->dir, CONFIG_MAX_KEYS);
+	k = &kr->key[kr->n++];
+	memcpy(k->name, file, len);
+	mbedtls_pk_init(&k->pk);
+	ret = sf_file_read(dirfd, file, KEY_FILE_MAX, &buf, &size);
 	if (ret)
-		return ret;
-	if (parse_key(&k->pk, buf, len)) {
-		ret = sf_fail(err, SF_ECONFIG, "keyring '%s': '%s' is not a PEM public key or certificate", kr->dir,
+		return read_fail(kr, ret, file, KEY_FILE_MAX, err);
+	if (parse_key(&k->pk, buf, size))
+		ret = sf_fail(err, SF_R_KEYRING, "keyring '%s': '%s' is not a PEM public key or certificate", kr->dir,
 			      file);
-		goto out;
-	}
-	ret = keyring_classify(kr, k, err);
-out:
 	free(buf);
-	return ret;
+	return ret ?: adopt(kr, k, err);
 }
 
 static int load_dtb(struct keyring *kr, int dirfd, const char *file, struct sf_err *err)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0;
+	enum keyring_mode mode;
+	unsigned int n = 0, first = kr->n;
+	char where[300];
+	size_t size = 0;
+	void *buf = NULL;
 	int ret;
 
-	ret = read_key_file(dirfd, kr->dir, file, KEYRING_DTB_MAX, &buf, &len, err);
+	ret = sf_file_read(dirfd, file, KEYRING_DTB_MAX, &buf, &size);
+	if (ret)
+		return read_fail(kr, ret, file, KEYRING_DTB_MAX, err);
+	snprintf(where, sizeof(where), "keyring '%s': '%s'", kr->dir, file);
+	ret = keyring_dtb_parse(buf, size, where, kr->key + kr->n, CONFIG_MAX_KEYS - kr->n, &n, &mode, err);
+	free(buf);
 	if (ret)
 		return ret;
-	ret = keyring_dtb_load(kr, buf, len, file, err);
-	free(buf);
+	for (unsigned int i = first; i < first + n && !ret; i++) {
+		char what[400];
+
+		snprintf(what, sizeof(what), "'%s' node of key '%s'", file, kr->key[i].name);
+		/* the records are counted once each is checked: a twin is not found as itself */
+		ret = check_name(kr, kr->key[i].name, strlen(kr->key[i].name), what, err);
+		kr->n++;
+		ret = ret ?: adopt(kr, &kr->key[i], err);
+	}
+	/* records never checked are released here, the others by keyring_free() */
+	for (unsigned int i = kr->n; i < first + n; i++)
+		mbedtls_pk_free(&kr->key[i].pk);
+	if (!ret && mode != KEYRING_MODE_UNSET && kr->blob_mode != KEYRING_MODE_UNSET && mode != kr->blob_mode)
+		ret = sf_fail(err, SF_R_KEYRING, "%s: /signature required-mode contradicts another key blob's", where);
+	if (!ret && mode != KEYRING_MODE_UNSET)
+		kr->blob_mode = mode;
 	return ret;
 }
 
 /* Collects the key files of @d, sorted: messages and key order do not depend on readdir(). */
-static int list_files(DIR *d, const char *dir, char *files[], unsigned int *n, struct sf_err *err)
+static int list_files(DIR *d, const struct keyring *kr, char *files[], unsigned int *n, struct sf_err *err)
 {
 	struct dirent *de;
 
@@ -245,14 +234,15 @@ static int list_files(DIR *d, const char *dir, char *files[], unsigned int *n, s
 		if (key_file_kind(de->d_name) == KEY_FILE_NONE)
 			continue;
 		if (*n == CONFIG_MAX_KEYS)
-			return sf_fail(err, SF_ECONFIG, "keyring '%s' holds more than %d keys", dir, CONFIG_MAX_KEYS);
+			return sf_fail(err, SF_R_KEYRING, "keyring '%s' holds more than %d keys", kr->dir,
+				       CONFIG_MAX_KEYS);
 		files[*n] = strdup(de->d_name);
 		if (!files[*n])
-			return sf_fail_errno(err, SF_ECONFIG, ENOMEM, "loading keyring '%s'", dir);
+			return sf_fail(err, SF_R_NO_MEMORY, "out of memory loading keyring '%s'", kr->dir);
 		(*n)++;
 	}
 	if (errno)
-		return sf_fail_errno(err, SF_ECONFIG, errno, "cannot read keyring '%s'", dir);
+		return read_fail(kr, -errno, ".", 0, err);
 	qsort(files, *n, sizeof(files[0]), name_cmp);
 	return 0;
 }
@@ -269,34 +259,29 @@ int keyring_load(struct keyring **out, const char *dir, struct sf_err *err)
 	if (kr)
 		kr->key = calloc(CONFIG_MAX_KEYS, sizeof(*kr->key));
 	if (!kr || !kr->key) {
-		ret = sf_fail_errno(err, SF_ECONFIG, ENOMEM, "loading keyring '%s'", dir);
+		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory loading keyring '%s'", dir);
 		goto out;
 	}
 	if (snprintf(kr->dir, sizeof(kr->dir), "%s", dir) >= (int)sizeof(kr->dir)) {
-		ret = sf_fail(err, SF_ECONFIG, "keyring path '%s' is too long", dir);
+		ret = sf_fail(err, SF_R_KEYRING, "keyring path '%s' is too long", dir);
 		goto out;
 	}
 	d = opendir(dir);
 	if (!d) {
-		ret = sf_fail_errno(err, SF_ECONFIG, errno, "cannot read keyring '%s'", dir);
+		ret = sf_fail_errno(err, errno == EACCES || errno == EPERM ? SF_R_PERMISSION : SF_R_KEYRING, errno,
+				    "cannot read keyring '%s'", dir);
 		goto out;
 	}
-	ret = list_files(d, dir, files, &n_files, err);
-	if (ret)
-		goto out;
+	ret = list_files(d, kr, files, &n_files, err);
 	for (unsigned int i = 0; i < n_files && !ret; i++) {
 		if (key_file_kind(files[i]) == KEY_FILE_DTB)
 			ret = load_dtb(kr, dirfd(d), files[i], err);
 		else
 			ret = load_pem(kr, dirfd(d), files[i], err);
 	}
-	if (ret)
-		goto out;
-	if (!kr->n) {
-		ret = sf_fail(err, SF_ECONFIG, "keyring '%s' holds no key", dir);
-		goto out;
-	}
-	ret = keyring_set_policy(kr, NULL, err);
+	if (!ret && !kr->n)
+		ret = sf_fail(err, SF_R_KEYRING, "keyring '%s' holds no key", dir);
+	ret = ret ?: keyring_set_policy(kr, NULL, err);
 	if (ret)
 		goto out;
 	*out = kr;
@@ -315,16 +300,16 @@ static int check_names(const struct keyring *kr, const char (*names)[KEYRING_NAM
 		       const char *what, struct sf_err *err)
 {
 	if (n > CONFIG_MAX_KEYS)
-		return sf_fail(err, SF_ECONFIG, "more than %d %s keys", CONFIG_MAX_KEYS, what);
+		return sf_fail(err, SF_R_KEYRING, "more than %d %s keys", CONFIG_MAX_KEYS, what);
 	for (unsigned int i = 0; i < n; i++) {
 		char shown[KEYRING_NAME_MAX];
 
-		fit_sanitize(shown, sizeof(shown), names[i], KEYRING_NAME_MAX);
+		sf_text_sanitize(shown, sizeof(shown), names[i], KEYRING_NAME_MAX);
 		if (!memchr(names[i], '\0', KEYRING_NAME_MAX) || !find_key(kr, names[i]))
-			return sf_fail(err, SF_ECONFIG, "%s key '%s' is not in keyring '%s'", what, shown, kr->dir);
+			return sf_fail(err, SF_R_KEYRING, "%s key '%s' is not in keyring '%s'", what, shown, kr->dir);
 		for (unsigned int j = 0; j < i; j++)
 			if (!strcmp(names[i], names[j]))
-				return sf_fail(err, SF_ECONFIG, "%s key '%s' is listed twice", what, shown);
+				return sf_fail(err, SF_R_KEYRING, "%s key '%s' is listed twice", what, shown);
 	}
 	return 0;
 }
@@ -357,7 +342,7 @@ int keyring_set_policy(struct keyring *kr, const struct keyring_policy *p, struc
 	if (ret)
 		return ret;
 	if (p->mode != KEYRING_MODE_UNSET && kr->blob_mode != KEYRING_MODE_UNSET && p->mode != kr->blob_mode)
-		return sf_fail(err, SF_ECONFIG, "required-mode \"%s\" contradicts the key blobs' required-mode \"%s\"",
+		return sf_fail(err, SF_R_KEYRING, "required-mode \"%s\" contradicts the key blobs' required-mode \"%s\"",
 			       mode_name(p->mode), mode_name(kr->blob_mode));
 	mode = p->mode != KEYRING_MODE_UNSET ? p->mode : kr->blob_mode;
 	for (unsigned int i = 0; i < kr->n; i++) {
@@ -366,17 +351,17 @@ int keyring_set_policy(struct keyring *kr, const struct keyring_policy *p, struc
 		bool rev = listed(p->revoked, p->n_revoked, k->name);
 
 		if (req && rev)
-			return sf_fail(err, SF_ECONFIG, "key '%s' is both required and revoked", k->name);
+			return sf_fail(err, SF_R_KEYRING, "key '%s' is both required and revoked", k->name);
 		n_required += req;
 		n_usable += !rev;
 	}
 	if (p->mode != KEYRING_MODE_UNSET && !n_required)
-		return sf_fail(err, SF_ECONFIG, "required-mode is set but no key is required");
+		return sf_fail(err, SF_R_KEYRING, "required-mode is set but no key is required");
 	if (mode != KEYRING_MODE_ANY && n_required > CONFIG_MAX_SIGNATURES)
-		return sf_fail(err, SF_ECONFIG, "%u keys are required in mode \"all\", but only %d signatures are looked at",
+		return sf_fail(err, SF_R_KEYRING, "%u keys are required in mode \"all\", but only %d signatures are looked at",
 			       n_required, CONFIG_MAX_SIGNATURES);
 	if (!n_usable)
-		return sf_fail(err, SF_ECONFIG, "every key of keyring '%s' is revoked", kr->dir);
+		return sf_fail(err, SF_R_KEYRING, "every key of keyring '%s' is revoked", kr->dir);
 	/* checked: now apply */
 	for (unsigned int i = 0; i < kr->n; i++) {
 		struct keyring_key *k = &kr->key[i];
@@ -404,36 +389,72 @@ unsigned int keyring_count(const struct keyring *kr)
 	return kr ? kr->n : 0;
 }
 
-int keyring_index(const struct keyring *kr, const char *name)
+/* Whether a valid signature by @k counts: not revoked, and required when any key is. */
+static bool counts(const struct keyring *kr, const struct keyring_key *k)
 {
-	const struct keyring_key *k = find_key(kr, name);
-
-	return k ? (int)(k - kr->key) : -1;
+	return k && !k->revoked && (!kr->n_required || k->required);
 }
 
-const char *keyring_name(const struct keyring *kr, unsigned int idx)
+bool keyring_counts(const struct keyring *kr, const char *name)
 {
-	return kr->key[idx].name;
+	return counts(kr, find_key(kr, name));
 }
 
-bool keyring_required(const struct keyring *kr, unsigned int idx)
+static bool listed_in(const char *const names[], unsigned int n, const char *name)
 {
-	return kr->key[idx].required;
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
 }
 
-bool keyring_revoked(const struct keyring *kr, unsigned int idx)
+/* Names the required keys into @out, for a refusal. */
+static void required_names(const struct keyring *kr, char *out, size_t room)
 {
-	return kr->key[idx].revoked;
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (unsigned int k = 0; k < kr->n && at < room; k++)
+		if (kr->key[k].required)
+			at += (size_t)snprintf(out + at, room - at, "%s'%s'", at ? ", " : "", kr->key[k].name);
 }
 
-unsigned int keyring_n_required(const struct keyring *kr)
+int keyring_accept(const struct keyring *kr, const char *const signers[], unsigned int n,
+		   struct keyring_verdict *out, struct sf_err *err)
 {
-	return kr->n_required;
-}
+	const struct keyring_key *first = NULL;
+	char names[SF_ERR_MSG_MAX / 2];
+	unsigned int have = 0;
 
-bool keyring_mode_any(const struct keyring *kr)
-{
-	return kr->mode == KEYRING_MODE_ANY;
+	/* signers that count, each once (U-Boot's fit_config_verify_required_keys()) */
+	for (unsigned int i = 0; i < n; i++) {
+		const struct keyring_key *k = find_key(kr, signers[i]);
+		bool twice = false;
+
+		for (unsigned int j = 0; j < i; j++)
+			twice |= !strcmp(signers[i], signers[j]);
+		if (twice || !counts(kr, k))
+			continue;
+		have++;
+		first = first ? first : k;
+	}
+	if (have && (!kr->n_required || kr->mode == KEYRING_MODE_ANY || have == kr->n_required)) {
+		out->key = first->name;
+		out->algo = first->algo;
+		return 0;
+	}
+	required_names(kr, names, sizeof(names));
+	if (have) {
+		for (unsigned int k = 0; k < kr->n; k++)
+			if (kr->key[k].required && !listed_in(signers, n, kr->key[k].name))
+				return sf_fail(err, SF_R_KEY_POLICY,
+					       "no signature by required key '%s' (required-mode \"all\": %u of %u present)",
+					       kr->key[k].name, have, kr->n_required);
+	}
+	if (n)
+		return sf_fail(err, SF_R_KEY_POLICY, "signed only by key '%s', which is not a required key (%s of %s)",
+			       signers[0], kr->mode == KEYRING_MODE_ANY ? "any" : "all", names);
+	return sf_fail(err, SF_R_UNSIGNED, "no valid signature");
 }
 
 static int verify_rsa(struct keyring_key *k, const uint8_t digest[32], const uint8_t *sig, size_t sig_len)
@@ -466,24 +487,37 @@ static int verify_ecdsa(struct keyring_key *k, const uint8_t digest[32], const u
 	return ret;
 }
 
+int keyring_check_claim(const struct keyring *kr, const char *name, const char *algo, const char *padding,
+			struct sf_err *err)
+{
+	const struct keyring_key *k = find_key(kr, name);
+	char shown[KEYRING_NAME_MAX];
+
+	/* the bundle's strings go into messages sanitized: one line, printable */
+	if (!k)
+		return sf_fail(err, SF_R_UNKNOWN_KEY, "no key '%s' in the keyring",
+			       sf_text_sanitize(shown, sizeof(shown), name, strlen(name)));
+	if (k->revoked)
+		return sf_fail(err, SF_R_KEY_POLICY, "key '%s' is revoked", name);
+	if (algo && strcmp(algo, k->algo))
+		return sf_fail(err, SF_R_ALGORITHM, "signature algorithm '%s' does not match key '%s' (%s)",
+			       sf_text_sanitize(shown, sizeof(shown), algo, strlen(algo)), name, k->algo);
+	/* RSA keys demand PKCS#1 v1.5 ("pkcs-1.5" or no padding property); ECDSA has none */
+	if (algo && padding && (!k->rsa || strcmp(padding, "pkcs-1.5")))
+		return sf_fail(err, SF_R_ALGORITHM, "padding '%s' does not match key '%s'",
+			       sf_text_sanitize(shown, sizeof(shown), padding, strlen(padding)), name);
+	return 0;
+}
+
 int keyring_verify(const struct keyring *kr, const char *name, const char *algo, const char *padding,
 		   const uint8_t digest[32], const uint8_t *sig, size_t sig_len, struct sf_err *err)
 {
 	struct keyring_key *k = find_key(kr, name);
-	char shown[KEYRING_NAME_MAX];
 	int ret;
 
-	/* the bundle's strings go into messages sanitized: one line, printable */
-	if (!k)
-		return sf_fail(err, SF_EVERIFY, "no key '%s' in the keyring",
-			       fit_sanitize(shown, sizeof(shown), name, strlen(name)));
-	if (strcmp(algo, k->algo))
-		return sf_fail(err, SF_EVERIFY, "signature algorithm '%s' does not match key '%s' (%s)",
-			       fit_sanitize(shown, sizeof(shown), algo, strlen(algo)), name, k->algo);
-	/* RSA keys demand PKCS#1 v1.5 ("pkcs-1.5" or no padding property); ECDSA has none */
-	if (padding && (!k->rsa || strcmp(padding, "pkcs-1.5")))
-		return sf_fail(err, SF_EVERIFY, "padding '%s' does not match key '%s'",
-			       fit_sanitize(shown, sizeof(shown), padding, strlen(padding)), name);
+	ret = keyring_check_claim(kr, name, algo, padding, err);
+	if (ret)
+		return ret;
 	if (k->rsa && IS_ENABLED(CONFIG_SIG_RSA))
 		ret = verify_rsa(k, digest, sig, sig_len);
 	else if (!k->rsa && IS_ENABLED(CONFIG_SIG_ECDSA))
@@ -492,6 +526,6 @@ int keyring_verify(const struct keyring *kr, const char *name, const char *algo,
 		ret = -1;
 	/* mbedTLS: only 0 means a valid signature */
 	if (ret != 0)
-		return sf_fail(err, SF_EVERIFY, "signature does not verify with key '%s'", name);
+		return sf_fail(err, SF_R_SIGNATURE, "signature does not verify with key '%s'", name);
 	return 0;
 }

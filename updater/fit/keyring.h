@@ -21,6 +21,8 @@
  * signature by each of them (mode "all", the default, as U-Boot) or by one of
  * them (mode "any"); signatures by other keys then count for nothing. A
  * revoked key's signatures never count, whatever else the bundle carries.
+ * The verifier checks each signature with keyring_verify() and leaves the
+ * decision to keyring_accept().
  *
  * Keys are loaded once, up front: no path is ever built from a bundle's bytes.
  */
@@ -70,11 +72,12 @@ struct keyring_policy {
  * The `required` keys and the `required-mode` of key blobs apply at once, as
  * keyring_set_policy() would merge them with an empty policy.
  *
- * Return: 0; -SF_ECONFIG when the folder cannot be read, a file is not a PEM
- * public key (or certificate) of a supported type or a valid key blob, a key
- * name is defined twice, there are more than CONFIG_MAX_KEYS keys, or there is
- * no key at all ("keyring 'DIR' holds no key": no key means no bundle
- * verifies, so it is refused up front).
+ * Return: 0; -SF_ECONFIG (SF_R_KEYRING) when the folder cannot be read, a file
+ * is not a PEM public key (or certificate) of a supported type or a valid key
+ * blob, a key name is defined twice, there are more than CONFIG_MAX_KEYS keys,
+ * or there is no key at all ("keyring 'DIR' holds no key": no key means no
+ * bundle verifies, so it is refused up front); -SF_EPERM (SF_R_PERMISSION)
+ * when the folder or a file may not be read; -SF_EFAIL (SF_R_NO_MEMORY).
  */
 int keyring_load(struct keyring **out, const char *dir, struct sf_err *err) __attribute__((warn_unused_result));
 
@@ -92,7 +95,8 @@ int keyring_load(struct keyring **out, const char *dir, struct sf_err *err) __at
  * satisfy it) and a keyring whose every key is revoked are configuration
  * errors. On failure the previous policy stays.
  *
- * Return: 0 or -SF_ECONFIG ("required key 'x' is not in keyring 'DIR'").
+ * Return: 0 or -SF_ECONFIG with SF_R_KEYRING ("required key 'x' is not in
+ * keyring 'DIR'").
  */
 int keyring_set_policy(struct keyring *kr, const struct keyring_policy *p, struct sf_err *err)
 	__attribute__((warn_unused_result));
@@ -102,6 +106,21 @@ void keyring_free(struct keyring *kr);
 
 /** keyring_count() - number of keys */
 unsigned int keyring_count(const struct keyring *kr);
+
+/**
+ * keyring_check_claim() - what a signature claims about its key, checked
+ * before any cryptography
+ * @kr:      the keyring
+ * @name:    key name (`key-name-hint`)
+ * @algo:    the signature's `algo`; NULL: check the name only
+ * @padding: the signature's `padding`, or NULL when it has none
+ * @err:     failure reason
+ *
+ * Return: 0 or -SF_EVERIFY with SF_R_UNKNOWN_KEY, SF_R_KEY_POLICY (revoked)
+ * or SF_R_ALGORITHM, as keyring_verify().
+ */
+int keyring_check_claim(const struct keyring *kr, const char *name, const char *algo, const char *padding,
+			struct sf_err *err) __attribute__((warn_unused_result));
 
 /**
  * keyring_verify() - check one signature with one named key
@@ -114,15 +133,55 @@ unsigned int keyring_count(const struct keyring *kr);
  * @sig_len: bytes in @sig
  * @err:     failure reason
  *
- * The policy plays no part here (fit_verify() applies it).
+ * keyring_check_claim() first; a revoked key verifies nothing; the rest of
+ * the policy is keyring_accept()'s.
  *
- * Return: 0 only when the signature is valid; -SF_EVERIFY otherwise, with one of
- * "no key 'NAME' in the keyring", "signature algorithm 'A' does not match key
- * 'NAME' (B)", "padding 'P' does not match key 'NAME'", "signature does not
- * verify with key 'NAME'".
+ * Return: 0 only when the signature is valid; -SF_EVERIFY otherwise, with the
+ * reason SF_R_UNKNOWN_KEY ("no key 'NAME' in the keyring"), SF_R_KEY_POLICY
+ * ("key 'NAME' is revoked"), SF_R_ALGORITHM ("signature algorithm 'A' does
+ * not match key 'NAME' (B)", "padding 'P' does not match key 'NAME'") or
+ * SF_R_SIGNATURE ("signature does not verify with key 'NAME'").
  */
 int keyring_verify(const struct keyring *kr, const char *name, const char *algo, const char *padding,
 		   const uint8_t digest[32], const uint8_t *sig, size_t sig_len, struct sf_err *err)
 	__attribute__((warn_unused_result));
+
+/**
+ * struct keyring_verdict - the key a verified bundle is reported as signed with
+ * @key:  its name (the keyring's string)
+ * @algo: its algorithm ("sha256,rsa2048", ...)
+ */
+struct keyring_verdict {
+	const char *key;
+	const char *algo;
+};
+
+/**
+ * keyring_accept() - the key policy's decision: do these signatures suffice?
+ * @kr:      the keyring
+ * @signers: names of the keys whose signature keyring_verify() accepted, in
+ *           signature order
+ * @n:       entries in @signers
+ * @out:     on success: the first signer that counts
+ * @err:     failure reason
+ *
+ * Signatures count when their key is not revoked and, once any key is
+ * required, only when their key is required. The policy holds with one
+ * counting signature, unless the mode is "all": then every required key must
+ * have signed.
+ *
+ * Return: 0; -SF_EVERIFY with SF_R_KEY_POLICY ("no signature by required key
+ * 'k' (required-mode "all": 1 of 2 present)", "signed only by key 'k', which
+ * is not a required key (all of 'a', 'b')"), or with SF_R_UNSIGNED when
+ * @n is 0.
+ */
+int keyring_accept(const struct keyring *kr, const char *const signers[], unsigned int n,
+		   struct keyring_verdict *out, struct sf_err *err) __attribute__((warn_unused_result));
+
+/**
+ * keyring_counts() - whether a valid signature by key @name would count
+ * toward keyring_accept()'s decision (false for a name not in the keyring)
+ */
+bool keyring_counts(const struct keyring *kr, const char *name);
 
 #endif /* SF_KEYRING_H */

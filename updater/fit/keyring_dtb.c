@@ -10,6 +10,7 @@
  * every length checked: fdt_check_full() against the file size, then each
  * property's exact length before its bytes are used.
  */
+#include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
 
+#include "common/fdtprop.h"
 #include "fit/fit_internal.h"
 #include "fit/keyring_internal.h"
 
@@ -26,16 +28,15 @@
 #define EC_COORD_LEN 32 /* P-256 */
 
 struct dtb_ctx {
-	struct keyring *kr;
 	const void *fdt;
-	const char *file;
+	const char *where;
 	char node[KEYRING_NAME_MAX + 16]; /* "/signature/NAME", for messages */
 	struct sf_err *err;
 };
 
 static int bad(struct dtb_ctx *c, const char *what)
 {
-	return sf_fail(c->err, SF_ECONFIG, "keyring '%s': %s: %s %s", c->kr->dir, c->file, c->node, what);
+	return sf_fail(c->err, SF_R_KEYRING, "%s: %s %s", c->where, c->node, what);
 }
 
 /* A property of exactly @len bytes (any length when @len is 0); NULL and an error otherwise. */
@@ -63,24 +64,12 @@ static const uint8_t *get_bytes(struct dtb_ctx *c, int node, const char *prop, i
 static int get_string(struct dtb_ctx *c, int node, const char *prop, const char **s)
 {
 	char what[96];
-	const char *v;
-	int len;
+	int ret = sf_fdt_string(c->fdt, node, prop, s);
 
-	*s = NULL;
-	v = fdt_getprop(c->fdt, node, prop, &len);
-	if (!v)
+	if (!ret || ret == -ENOENT)
 		return 0;
-	if (len < 1 || v[len - 1] || strlen(v) != (size_t)len - 1) {
-		snprintf(what, sizeof(what), "%s is not a string", prop);
-		return bad(c, what);
-	}
-	*s = v;
-	return 0;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	snprintf(what, sizeof(what), "%s is not a string", prop);
+	return bad(c, what);
 }
 
 /*
@@ -136,7 +125,7 @@ static int rsa_key(struct dtb_ctx *c, int node, struct keyring_key *k)
 	nbits = get_bytes(c, node, "rsa,num-bits", 4, &ret);
 	if (!nbits)
 		return ret;
-	bits = be32(nbits);
+	bits = sf_be32(nbits);
 	if (bits != 2048 && bits != 4096)
 		return bad(c, "rsa,num-bits is neither 2048 nor 4096");
 	mod = get_bytes(c, node, "rsa,modulus", (int)bits / 8, &ret);
@@ -209,7 +198,7 @@ static int key_props(struct dtb_ctx *c, int node, struct keyring_key *k)
 	ret = ret ?: get_string(c, node, "required", &required);
 	if (ret)
 		return ret;
-	if (algo && strcmp(algo, k->algo))
+	if (algo && (!fit_pk_algo(&k->pk) || strcmp(algo, fit_pk_algo(&k->pk))))
 		return bad(c, "algo does not match the key");
 	if (hint && strcmp(hint, k->name))
 		return bad(c, "key-name-hint does not match the node name");
@@ -219,83 +208,87 @@ static int key_props(struct dtb_ctx *c, int node, struct keyring_key *k)
 	return 0;
 }
 
-static int load_key(struct dtb_ctx *c, int node)
+/* Key node @node into record @k; on failure @k's key is released. */
+static int load_key(struct dtb_ctx *c, int node, struct keyring_key *k)
 {
 	const char *name = fdt_get_name(c->fdt, node, NULL), *curve;
-	struct keyring_key *k;
 	size_t plen = strlen(KEY_NODE_PREFIX);
-	char what[300];
 	int ret;
 
 	if (!name)
-		return sf_fail(c->err, SF_ECONFIG, "keyring '%s': %s is malformed", c->kr->dir, c->file);
+		return sf_fail(c->err, SF_R_KEYRING, "%s is malformed", c->where);
 	snprintf(c->node, sizeof(c->node), "/signature/%.*s", KEYRING_NAME_MAX, name);
 	/* "key-NAME" is U-Boot's form; mkimage 2023.01 names ECDSA key nodes "NAME" */
 	if (!strncmp(name, KEY_NODE_PREFIX, plen))
 		name += plen;
-	snprintf(what, sizeof(what), "'%s' node '%s'", c->file, c->node);
-	ret = keyring_add(c->kr, name, strlen(name), what, &k, c->err);
-	if (ret)
-		return ret;
+	memset(k, 0, sizeof(*k));
+	/* an over-long name is cut here and refused by the keyring's name check */
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	mbedtls_pk_init(&k->pk);
 	ret = get_string(c, node, "ecdsa,curve", &curve);
-	if (ret)
-		return ret;
-	if (curve)
+	if (!ret && curve)
 		ret = ecdsa_key(c, node, curve, k);
-	else if (fdt_getprop(c->fdt, node, "rsa,modulus", NULL))
+	else if (!ret && fdt_getprop(c->fdt, node, "rsa,modulus", NULL))
 		ret = rsa_key(c, node, k);
-	else
+	else if (!ret)
 		ret = bad(c, "is neither an RSA nor an ECDSA key");
-	ret = ret ?: keyring_classify(c->kr, k, c->err);
-	return ret ?: key_props(c, node, k);
+	ret = ret ?: key_props(c, node, k);
+	if (ret)
+		mbedtls_pk_free(&k->pk);
+	return ret;
 }
 
-static int blob_mode(struct dtb_ctx *c, int sig)
+static int blob_mode(struct dtb_ctx *c, int sig, enum keyring_mode *mode)
 {
-	enum keyring_mode mode;
 	const char *m;
 	int ret;
 
+	*mode = KEYRING_MODE_UNSET;
 	snprintf(c->node, sizeof(c->node), "/signature");
 	ret = get_string(c, sig, "required-mode", &m);
 	if (ret || !m)
 		return ret;
 	if (!strcmp(m, "all"))
-		mode = KEYRING_MODE_ALL;
+		*mode = KEYRING_MODE_ALL;
 	else if (!strcmp(m, "any"))
-		mode = KEYRING_MODE_ANY;
+		*mode = KEYRING_MODE_ANY;
 	else
 		return bad(c, "required-mode is neither \"all\" nor \"any\"");
-	if (c->kr->blob_mode != KEYRING_MODE_UNSET && c->kr->blob_mode != mode)
-		return bad(c, "required-mode contradicts another key blob's");
-	c->kr->blob_mode = mode;
 	return 0;
 }
 
-int keyring_dtb_load(struct keyring *kr, const void *blob, size_t size, const char *file, struct sf_err *err)
+int keyring_dtb_parse(const void *blob, size_t size, const char *where, struct keyring_key *out, unsigned int room,
+		      unsigned int *n, enum keyring_mode *mode, struct sf_err *err)
 {
-	struct dtb_ctx c = { .kr = kr, .fdt = blob, .file = file, .err = err };
-	unsigned int before = kr->n;
+	struct dtb_ctx c = { .fdt = blob, .where = where, .err = err };
 	int sig, node, ret;
 
+	*n = 0;
 	ret = size < FIT_PROBE_SIZE ? -FDT_ERR_TRUNCATED : fdt_check_full(blob, size);
 	if (ret || fdt_totalsize(blob) != size)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': '%s' is not a valid device tree blob (%s)", kr->dir,
-			       file, ret ? fdt_strerror(ret) : "size mismatch");
+		return sf_fail(err, SF_R_KEYRING, "%s is not a valid device tree blob (%s)", where,
+			       ret ? fdt_strerror(ret) : "size mismatch");
 	sig = fdt_subnode_offset(blob, 0, "signature");
 	if (sig < 0)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': '%s' has no /signature node", kr->dir, file);
-	ret = blob_mode(&c, sig);
-	if (ret)
-		return ret;
+		return sf_fail(err, SF_R_KEYRING, "%s has no /signature node", where);
+	ret = blob_mode(&c, sig, mode);
 	fdt_for_each_subnode(node, blob, sig) {
-		ret = load_key(&c, node);
 		if (ret)
-			return ret;
+			break;
+		if (*n == room) {
+			ret = sf_fail(err, SF_R_KEYRING, "%s: more than %u keys", where, room);
+			break;
+		}
+		ret = load_key(&c, node, &out[*n]);
+		*n += !ret;
 	}
-	if (node != -FDT_ERR_NOTFOUND)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': '%s': %s", kr->dir, file, fdt_strerror(node));
-	if (kr->n == before)
-		return sf_fail(err, SF_ECONFIG, "keyring '%s': '%s' holds no key under /signature", kr->dir, file);
-	return 0;
+	if (!ret && node != -FDT_ERR_NOTFOUND)
+		ret = sf_fail(err, SF_R_KEYRING, "%s: %s", where, fdt_strerror(node));
+	if (!ret && !*n)
+		ret = sf_fail(err, SF_R_KEYRING, "%s holds no key under /signature", where);
+	if (ret) {
+		while (*n)
+			mbedtls_pk_free(&out[--*n].pk);
+	}
+	return ret;
 }

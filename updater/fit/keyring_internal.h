@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * keyring_internal — the keyring's record, shared by keyring.c (folders, PEM
- * keys, policy, verification) and keyring_dtb.c (U-Boot key blobs). Not part
- * of the library's public API; the verifier reaches the policy through the
- * keyring_*() queries of fit_internal.h.
+ * keys, policy, verification) and keyring_dtb.c (U-Boot key blobs, parsed
+ * into key records that keyring.c adopts). Not part of the library's public
+ * API.
  */
 #ifndef SF_KEYRING_INTERNAL_H
 #define SF_KEYRING_INTERNAL_H
@@ -57,50 +57,35 @@ struct keyring {
 };
 
 /**
- * keyring_add() - the next free key record, its name set and checked
- * @kr:   the keyring
- * @name: the key name (need not be NUL-terminated)
- * @len:  its length
- * @what: where the name comes from, for messages ("'dev.pem'")
- * @out:  out: the record, whose @pk is initialised and is released by
- *        keyring_free() from now on
- * @err:  failure reason
- *
- * Return: 0 or -SF_ECONFIG (invalid name, defined twice, more than
- * CONFIG_MAX_KEYS keys).
- */
-int keyring_add(struct keyring *kr, const char *name, size_t len, const char *what, struct keyring_key **out,
-		struct sf_err *err) __attribute__((warn_unused_result));
-
-/**
- * keyring_classify() - set a new key's algorithm, refusing unsupported keys
- * Return: 0 or -SF_ECONFIG.
- */
-int keyring_classify(const struct keyring *kr, struct keyring_key *k, struct sf_err *err)
-	__attribute__((warn_unused_result));
-
-/**
- * keyring_dtb_load() - add the keys of a U-Boot key blob
- * @kr:   the keyring
- * @blob: the file's bytes
- * @size: bytes in @blob (at most KEYRING_DTB_MAX)
- * @file: its name, for messages
- * @err:  failure reason
+ * keyring_dtb_parse() - the keys of a U-Boot key blob, as key records
+ * @blob:  the file's bytes
+ * @size:  bytes in @blob (at most KEYRING_DTB_MAX)
+ * @where: "keyring 'DIR': 'FILE'", for messages
+ * @out:   room for @room records; on success the first *@n hold a name, the
+ *         public key (@pk, released by the caller) and @blob_required, and
+ *         nothing else; on failure none is left initialised
+ * @room:  records in @out
+ * @n:     out: records filled
+ * @mode:  out: /signature's `required-mode`, KEYRING_MODE_UNSET when absent
+ * @err:   failure reason
  *
  * Every node under /signature must be a key of a supported kind. RSA keys
  * (`rsa,num-bits` 2048 or 4096, `rsa,modulus`, `rsa,exponent`, and the
  * Montgomery values `rsa,r-squared` and `rsa,n0-inverse` U-Boot computes
  * with, which must agree with the modulus); ECDSA keys (`ecdsa,curve` =
  * "prime256v1", 32-byte `ecdsa,x-point` and `ecdsa,y-point`, a point on the
- * curve). An `algo` property must match the key; a `key-name-hint` property
- * must match the node's name; `required` must be "conf" or "image" (both make
- * the key required: slotflip checks configuration signatures only, which
- * cover the images through their hashes). /signature's `required-mode` must
- * be "all" or "any".
+ * curve). A key is named after its node ("key-NAME", or "NAME" as mkimage
+ * 2023.01 names ECDSA keys). An `algo` property must match the key; a
+ * `key-name-hint` property must match the name; `required` must be "conf" or
+ * "image" (both make the key required: slotflip checks configuration
+ * signatures only, which cover the images through their hashes).
+ * /signature's `required-mode` must be "all" or "any". The names are not
+ * checked here: the keyring checks every key's name alike.
  *
- * Return: 0 or -SF_ECONFIG naming the file, node and property at fault.
+ * Return: 0; -SF_ECONFIG with SF_R_KEYRING naming the file, node and property
+ * at fault (also for more keys than @room); -SF_EFAIL (SF_R_NO_MEMORY).
  */
-int keyring_dtb_load(struct keyring *kr, const void *blob, size_t size, const char *file, struct sf_err *err)
-	__attribute__((warn_unused_result));
+int keyring_dtb_parse(const void *blob, size_t size, const char *where, struct keyring_key *out, unsigned int room,
+		      unsigned int *n, enum keyring_mode *mode, struct sf_err *err) __attribute__((warn_unused_result));
 
 #endif /* SF_KEYRING_INTERNAL_H */

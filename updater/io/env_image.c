@@ -11,16 +11,34 @@ static uint32_t get_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* CRC-32 (IEEE 802.3, reflected), as U-Boot and zlib compute it; the env is small. */
+/*
+ * CRC-32 (IEEE 802.3, reflected), as U-Boot and zlib compute it, eight bytes
+ * at a time through tables built on the stack (no global state): a copy is
+ * up to ENV_COPY_MAX_SIZE bytes and every load checks two of them.
+ */
 static uint32_t crc32_ieee(const uint8_t *p, size_t len)
 {
-	uint32_t crc = 0xffffffffu;
+	uint32_t t[8][256], crc = 0xffffffffu;
 
-	while (len--) {
-		crc ^= *p++;
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
 		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+		t[0][i] = c;
 	}
+	/* t[k][i]: the CRC of byte i followed by k zero bytes */
+	for (int k = 1; k < 8; k++)
+		for (int i = 0; i < 256; i++)
+			t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
+	for (; len >= 8; len -= 8, p += 8) {
+		uint32_t a = crc ^ get_le32(p);
+
+		crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^ t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^ t[3][p[4]] ^
+		      t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+	}
+	while (len--)
+		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 

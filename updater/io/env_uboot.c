@@ -7,9 +7,11 @@
 #include "io/env.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libuboot.h>
 
@@ -198,6 +200,23 @@ static int uboot_space(void *priv, const struct kv *vars, size_t *need, size_t *
 	return 0;
 }
 
+/*
+ * Can every copy's device be opened for writing? libubootenv reports a device
+ * it cannot open as -EBADF, whatever the reason: ask the kernel for the errno
+ * (-EACCES without root) before anything is written.
+ */
+static int writable(const struct env_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n; i++) {
+		int fd = open(cfg->dev[i].path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	return 0;
+}
+
 static int uboot_store(void *priv, const struct kv *vars)
 {
 	struct env_uboot *e = priv;
@@ -212,6 +231,7 @@ static int uboot_store(void *priv, const struct kv *vars)
 	ret = uboot_space(e, vars, &need, &avail);
 	if (!ret && need > avail)
 		ret = -ENOSPC;
+	ret = ret ?: writable(&e->cfg);
 	if (ret)
 		goto out;
 	ret = libuboot_open(e->ctx);

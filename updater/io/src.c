@@ -8,6 +8,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The reason an agent acts on: retry (unreadable), fix the path, or get permission. */
+static int open_reason(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR:
+		return SF_R_INPUT_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+		return SF_R_PERMISSION;
+	case EISDIR:
+		return SF_R_INPUT_NOT_FILE;
+	default:
+		return SF_R_INPUT_UNREADABLE;
+	}
+}
+
+static const char *kind_of(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a regular file or pipe";
+}
+
 int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
 {
 	struct stat st;
@@ -16,7 +44,10 @@ int src_open_fd(struct src *s, int fd, const char *name, struct sf_err *err)
 	s->fd = fd;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	if (fstat(fd, &st) < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "%s", s->name);
+		return sf_fail_errno(err, open_reason(errno), errno, "%s", s->name);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+		return sf_fail(err, SF_R_INPUT_NOT_FILE, "%s is %s%s, not a bundle", s->name, kind_of(st.st_mode),
+			       isatty(fd) ? " (a terminal)" : "");
 	s->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : SRC_SIZE_UNKNOWN;
 	/* a regular file opened elsewhere may not be at offset 0: read from where it is */
 	if (S_ISREG(st.st_mode)) {
@@ -35,8 +66,10 @@ int src_open(struct src *s, const char *path, struct sf_err *err)
 	if (!strcmp(path, "-"))
 		return src_open_fd(s, STDIN_FILENO, "standard input", err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return sf_fail(err, SF_R_INPUT_NOT_FOUND, "bundle '%s' does not exist", path);
 	if (fd < 0)
-		return sf_fail_errno(err, SF_EIO, errno, "cannot open bundle '%s'", path);
+		return sf_fail_errno(err, open_reason(errno), errno, "cannot open bundle '%s'", path);
 	ret = src_open_fd(s, fd, path, err);
 	s->owned = 1;
 	if (ret)
@@ -83,11 +116,11 @@ int src_skip_to(struct src *s, uint64_t off, struct sf_err *err)
 	int ret;
 
 	if (off < s->pos)
-		return sf_fail(err, SF_EVERIFY, "bundle data at byte %llu lies behind byte %llu already read",
+		return sf_fail(err, SF_R_LAYOUT, "bundle data at byte %llu lies behind byte %llu already read",
 			       (unsigned long long)off, (unsigned long long)s->pos);
 	/* known size: off > size means the data cannot be there */
 	if (s->size != SRC_SIZE_UNKNOWN && off > s->size)
-		return sf_fail(err, SF_EVERIFY, "bundle is truncated: byte %llu is past its end %llu",
+		return sf_fail(err, SF_R_INPUT_TRUNCATED, "bundle is truncated: byte %llu is past its end %llu",
 			       (unsigned long long)off, (unsigned long long)s->size);
 	while (s->pos < off) {
 		size_t n = off - s->pos < sizeof(buf) ? (size_t)(off - s->pos) : sizeof(buf);

@@ -10,61 +10,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fdtprop.h"
+#include "common/file.h"
+
 static int read_blob(const char *path, void **blob, size_t *size, struct sf_err *err)
 {
-	struct stat st;
-	void *buf = NULL;
-	size_t got = 0;
-	int ret, fd;
+	int ret = sf_file_read(AT_FDCWD, path, SYSCONF_MAX_SIZE, blob, size);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sf_fail_errno(err, SF_ECONFIG, errno, "cannot open system description '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		ret = sf_fail_errno(err, SF_ECONFIG, errno, "%s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > SYSCONF_MAX_SIZE) {
-		ret = sf_fail(err, SF_ECONFIG, "%s: not a regular file of 1 to %d bytes", path, SYSCONF_MAX_SIZE);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		ret = sf_fail_errno(err, SF_EFAIL, ENOMEM, "%s", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, (char *)buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = sf_fail_errno(err, SF_ECONFIG, n < 0 ? errno : EIO, "cannot read %s", path);
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	*blob = buf;
-	*size = got;
-	buf = NULL;
-	ret = 0;
-out:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
-/* A string property, NUL-terminated within its length; NULL when absent. */
-static const char *get_str(const void *fdt, int node, const char *prop, int *bad)
-{
-	int len;
-	const char *v = fdt_getprop(fdt, node, prop, &len);
-
-	if (!v)
-		return NULL;
-	if (len < 1 || v[len - 1] != '\0' || strlen(v) != (size_t)len - 1)
-		*bad = 1;
-	return *bad ? NULL : v;
+	if (ret == -EINVAL || ret == -EFBIG)
+		return sf_fail(err, SF_ECONFIG, "%s: not a regular file of 1 to %d bytes", path, SYSCONF_MAX_SIZE);
+	if (ret == -ENOMEM)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory reading %s", path);
+	if (ret)
+		return sf_fail_errno(err, SF_ECONFIG, ret, "cannot read system description '%s'", path);
+	return 0;
 }
 
 struct ctx {
@@ -77,12 +36,10 @@ struct ctx {
 static int copy_str(struct ctx *c, int node, const char *prop, char *out, size_t size, bool required,
 		    bool is_path)
 {
-	int bad = 0;
-	const char *v = get_str(c->fdt, node, prop, &bad);
-	const char *where = fdt_get_name(c->fdt, node, NULL);
+	const char *v, *where = fdt_get_name(c->fdt, node, NULL);
 	int n;
 
-	if (bad)
+	if (sf_fdt_string(c->fdt, node, prop, &v) == -EINVAL)
 		return sf_fail(c->err, SF_ECONFIG, "%s: %s: %s is not a string", c->file, *where ? where : "/", prop);
 	if (!v) {
 		if (required)
@@ -103,16 +60,12 @@ static int copy_str(struct ctx *c, int node, const char *prop, char *out, size_t
 static int get_u32(struct ctx *c, int node, const char *prop, unsigned int *out, unsigned int def,
 		   unsigned int min, unsigned int max)
 {
-	int len;
-	const fdt32_t *v = fdt_getprop(c->fdt, node, prop, &len);
+	uint32_t v = def;
+	int ret = sf_fdt_u32(c->fdt, node, prop, &v, NULL);
 
-	if (!v) {
-		*out = def;
-		return 0;
-	}
-	if (len != 4)
+	if (ret == -EINVAL)
 		return sf_fail(c->err, SF_ECONFIG, "%s: %s is not one 32-bit cell", c->file, prop);
-	*out = fdt32_to_cpu(*v);
+	*out = v;
 	if (*out < min || *out > max)
 		return sf_fail(c->err, SF_ECONFIG, "%s: %s = %u is outside %u..%u", c->file, prop, *out, min, max);
 	return 0;
@@ -299,7 +252,7 @@ int sysconf_select(const struct sysconf *sc, const char *const names[], unsigned
 		int i = n ? sysconf_find(sc, names[k]) : (int)k;
 
 		if (i < 0)
-			return sf_fail(err, SF_EUSAGE, "unknown component '%s'", names[k]);
+			return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", names[k]);
 		for (unsigned int j = 0; j < *count; j++)
 			if (idx[j] == i)
 				return sf_fail(err, SF_EUSAGE, "component '%s' is named twice", names[k]);

@@ -99,7 +99,8 @@ int sysconf_find(const struct sysconf *sc, const char *name);
  * @count: out: entries in @idx
  * @err:   failure reason
  *
- * Return: 0, or -SF_EUSAGE for an unknown component or one named twice.
+ * Return: 0, or -SF_EUSAGE for an unknown component (SF_R_UNKNOWN_COMPONENT) or
+ * one named twice (SF_R_USAGE).
  */
 int sysconf_select(const struct sysconf *sc, const char *const names[], unsigned int n, int idx[],
 		   unsigned int *count, struct sf_err *err) __attribute__((warn_unused_result));

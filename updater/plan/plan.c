@@ -2,6 +2,7 @@
 #include "plan/plan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,13 +107,35 @@ static const struct fit_image *image_for(const struct fit_bundle *b, const struc
 }
 
 /*
+ * The run of @st with the armed set of @c trying as well: its members run their
+ * trials (@run otherwise); false when @b replaces one of them (store (1)
+ * disarms the rest, so the set never runs).
+ */
+static bool set_run(const struct sys_state *st, const struct comp_state *c, const struct slot_info *const run[],
+		    const struct slot_info *out[])
+{
+	for (unsigned int j = 0; j < st->n; j++) {
+		const struct comp_state *m = &st->c[j];
+
+		out[j] = run[j];
+		if (m->broken || m->trial == SLOT_NONE || !state_same_set(m, c))
+			continue;
+		if (run[j])
+			return false;
+		out[j] = &m->slot[m->trial];
+	}
+	return true;
+}
+
+/*
  * The requirements once @b runs: every component runs its image of @b, else
- * its active slot; then each armed trial that @b leaves alone, in its turn.
+ * its active slot; then each armed set that @b leaves alone, in its turn, its
+ * members running together.
  */
 static int check_requires(const struct fit_bundle *b, const struct sys_state *st, struct sf_err *err)
 {
 	struct slot_info img[CONFIG_MAX_COMPONENTS];
-	const struct slot_info *run[CONFIG_MAX_COMPONENTS];
+	const struct slot_info *run[CONFIG_MAX_COMPONENTS], *with_set[CONFIG_MAX_COMPONENTS];
 	int ret;
 
 	for (unsigned int i = 0; i < st->n; i++) {
@@ -130,11 +153,9 @@ static int check_requires(const struct fit_bundle *b, const struct sys_state *st
 	for (unsigned int i = 0; i < st->n && !ret; i++) {
 		const struct comp_state *c = &st->c[i];
 
-		if (run[i] || c->broken || c->trial == SLOT_NONE)
+		if (run[i] || c->broken || c->trial == SLOT_NONE || !set_run(st, c, run, with_set))
 			continue;
-		run[i] = &c->slot[c->trial];
-		ret = plan_requires(st, run, err);
-		run[i] = NULL;
+		ret = plan_requires(st, with_set, err);
 	}
 	return ret;
 }
@@ -161,6 +182,18 @@ static int check_image(const struct fit_image *img, const struct comp_state *c, 
 	return 0;
 }
 
+/* A test release rehearses a soft restart with a patch: nothing else. */
+static int check_test_release(const struct fit_image *img, const struct plan_input *in, int i, struct sf_err *err)
+{
+	if (!img->base_version[0])
+		return sf_fail(err, SF_R_POLICY, "a test release holds patches only: %s %s is a baseline",
+			       img->component, img->version);
+	if (in->reboot && in->reboot[i])
+		return sf_fail(err, SF_R_POLICY,
+			       "a test release rehearses a soft restart: %s is activated by a reboot", img->component);
+	return 0;
+}
+
 int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct plan *out, struct sf_err *err)
 {
 	int ret;
@@ -181,6 +214,8 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 				       img->node, img->component);
 		c = &in->st->c[i];
 		ret = check_image(img, c, in, err);
+		if (!ret && b->test_release)
+			ret = check_test_release(img, in, i, err);
 		if (ret)
 			return ret;
 		target = slot_other(c->active);

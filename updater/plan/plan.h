@@ -18,7 +18,8 @@
  *    the one in this bundle, else the active slot's; and the recorded
  *    requirements of every other component's active image and armed trial
  *    still hold once this bundle runs;
- *  - the image fits the target slot.
+ *  - the image fits the target slot;
+ *  - a test release holds only patches, of components activated softly.
  * The target is always the inactive slot (the other one than sf_C_active); an
  * armed trial there is simply replaced, and the rest of its set is disarmed (a
  * bundle is one transaction: part of it never runs alone).
@@ -39,12 +40,16 @@
  * @st:        current state of every component
  * @slot_size: bytes of slot a and b, per component, in @st order
  * @allow_removed: install a patch the user removed before
+ * @reboot:    per component, in @st order: activated by a reboot (a test
+ *             release rehearses a soft restart: refused for those); may be
+ *             NULL when the bundle is not a test release
  */
 struct plan_input {
 	const char *board;
 	const struct sys_state *st;
 	const uint64_t (*slot_size)[2];
 	bool allow_removed;
+	const bool *reboot;
 };
 
 /**
@@ -77,7 +82,8 @@ struct plan {
  * SF_R_NO_SUCH_COMPONENT, SF_R_BELOW_FLOOR ("security version 4 is below the
  * floor 5 of webkit"), SF_R_DOWNGRADE, SF_R_WRONG_BASELINE ("patch needs
  * baseline 26.9, slot a holds 26.3"), SF_R_REMOVED_BEFORE, SF_R_REQUIRES or
- * SF_R_SLOT_TOO_SMALL; -SF_ECONFIG (the component's own reason) when a
+ * SF_R_SLOT_TOO_SMALL, SF_R_POLICY (a test release that is not a patch of a
+ * soft component); -SF_ECONFIG (the component's own reason) when a
  * component of the bundle is broken; -SF_EVERIFY (SF_R_LIMIT) when an image's
  * requirements are too long to be recorded.
  */

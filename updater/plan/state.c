@@ -156,6 +156,29 @@ static int parse_fail(const char *v, struct fail_info *f)
 	return 0;
 }
 
+/* "RESULT WHEN INSTALL_MS ACTIVATE_MS REMOVE_MS VERSION" */
+static int parse_test(const char *v, struct test_info *t)
+{
+	char result[8];
+	unsigned long long when;
+	unsigned int ms[3];
+	int used = 0;
+
+	if (!*v)
+		return 0;
+	if (sscanf(v, "%7[a-z] %20llu %10u %10u %10u %n", result, &when, &ms[0], &ms[1], &ms[2], &used) != 5 || !used ||
+	    v[used - 1] != ' ' || !sf_version_valid(v + used, strlen(v + used)) ||
+	    (strcmp(result, "armed") && strcmp(result, "passed") && strcmp(result, "failed")))
+		return -EINVAL;
+	snprintf(t->result, sizeof(t->result), "%s", result);
+	snprintf(t->version, sizeof(t->version), "%s", v + used);
+	t->when = when;
+	t->install_ms = ms[0];
+	t->activate_ms = ms[1];
+	t->remove_ms = ms[2];
+	return 0;
+}
+
 /* "SV VERSION" */
 static int parse_removed(const char *v, struct removed_info *r)
 {
@@ -266,6 +289,9 @@ static int comp_from_env(struct comp_state *c, const struct kv *env, const char 
 	v = get_var(env, comp, "removed", name);
 	if (parse_removed(v, &c->removed))
 		goto bad_value;
+	v = get_var(env, comp, "test", name);
+	if (parse_test(v, &c->test))
+		goto bad_value;
 	return comp_slots_from_env(c, env, comp, err);
 
 bad_number:
@@ -287,8 +313,9 @@ int state_from_env(struct sys_state *st, const struct kv *env, const char *const
 		memset(c, 0, sizeof(*c));
 		snprintf(c->name, sizeof(c->name), "%s", names[i]);
 		if (comp_from_env(c, env, names[i], &c->why)) {
-			/* only the name and the reason are meaningful */
+			/* only the name, the reason and the bundle ids that read are meaningful */
 			struct sf_err why = c->why;
+			char var[VAR_MAX];
 
 			memset(c, 0, sizeof(*c));
 			snprintf(c->name, sizeof(c->name), "%s", names[i]);
@@ -297,6 +324,12 @@ int state_from_env(struct sys_state *st, const struct kv *env, const char *const
 			c->active = SLOT_A;
 			c->trial = SLOT_NONE;
 			c->bad = SLOT_NONE;
+			for (int s = SLOT_A; s <= SLOT_B; s++) {
+				const char *id = get_var(env, names[i], s == SLOT_A ? "a_id" : "b_id", var);
+
+				if (id_valid(id))
+					snprintf(c->slot[s].id, sizeof(c->slot[s].id), "%s", id);
+			}
 		}
 	}
 	return 0;
@@ -350,7 +383,8 @@ static int comp_to_env(const struct comp_state *c, struct kv *env, struct sf_err
 {
 	const char *n = c->name;
 	bool trial = c->trial != SLOT_NONE, bad = c->bad != SLOT_NONE;
-	char fail[STATE_TEXT_MAX] = "", removed[STATE_TEXT_MAX] = "";
+	char fail[STATE_REASON_MAX + STATE_TEXT_MAX] = "", removed[STATE_TEXT_MAX] = "", test[STATE_TEST_MAX] = "";
+	const struct test_info *t = &c->test;
 	int ret;
 
 	if (c->fail.reason[0])
@@ -358,6 +392,9 @@ static int comp_to_env(const struct comp_state *c, struct kv *env, struct sf_err
 			 c->fail.detail);
 	if (c->removed.version[0])
 		snprintf(removed, sizeof(removed), "%u %s", (unsigned int)c->removed.sv, c->removed.version);
+	if (t->result[0])
+		snprintf(test, sizeof(test), "%s %llu %u %u %u %s", t->result, (unsigned long long)t->when,
+			 (unsigned int)t->install_ms, (unsigned int)t->activate_ms, (unsigned int)t->remove_ms, t->version);
 	ret = put(env, n, "active", slot_name(c->active), err);
 	ret = ret ?: put(env, n, "trial", slot_name(c->trial), err);
 	ret = ret ?: put_u32(env, n, "tries", c->tries, trial, err);
@@ -367,6 +404,7 @@ static int comp_to_env(const struct comp_state *c, struct kv *env, struct sf_err
 	ret = ret ?: put(env, n, "fail", fail, err);
 	ret = ret ?: put(env, n, "fail_ver", c->fail.reason[0] ? c->fail.version : "", err);
 	ret = ret ?: put(env, n, "removed", removed, err);
+	ret = ret ?: put(env, n, "test", test, err);
 	return ret ?: slots_to_env(c, env, err);
 }
 
@@ -438,7 +476,10 @@ int state_set_broken(const struct sys_state *st, const struct comp_state *c)
 	for (unsigned int i = 0; i < st->n; i++) {
 		const struct comp_state *o = &st->c[i];
 
-		if (o != c && !o->broken && o->bad != SLOT_NONE && !strcmp(o->slot[o->bad].id, id))
+		if (o == c)
+			continue;
+		if (o->broken ? !strcmp(o->slot[SLOT_A].id, id) || !strcmp(o->slot[SLOT_B].id, id)
+			      : o->bad != SLOT_NONE && !strcmp(o->slot[o->bad].id, id))
 			return (int)i;
 	}
 	return -1;
@@ -519,6 +560,8 @@ void state_fallback(struct comp_state *c, int reason, const char *detail)
 
 	if (c->trial == SLOT_NONE)
 		return;
+	if (state_test_armed(c))
+		snprintf(c->test.result, sizeof(c->test.result), "failed");
 	memset(&c->fail, 0, sizeof(c->fail));
 	snprintf(c->fail.reason, sizeof(c->fail.reason), "%s", name ? name : "fell-back");
 	/* "REASON DETAIL" must fit one variable value */
@@ -563,6 +606,27 @@ int state_remove(struct comp_state *c, struct sf_err *err)
 	c->bad_why = BAD_REMOVED;
 	c->active = other;
 	return 0;
+}
+
+bool state_test_armed(const struct comp_state *c)
+{
+	return c->trial != SLOT_NONE && !strcmp(c->test.result, "armed") &&
+	       !strcmp(c->test.version, c->slot[c->trial].version);
+}
+
+void state_test_back(struct comp_state *c, uint32_t activate_ms, uint32_t remove_ms)
+{
+	int other = slot_other(c->active);
+
+	if (c->trial != SLOT_NONE || strcmp(c->test.result, "armed") ||
+	    strcmp(c->test.version, c->slot[c->active].version) || !c->slot[other].version[0])
+		return;
+	c->bad = c->active;
+	c->bad_why = BAD_REMOVED;
+	c->active = other;
+	snprintf(c->test.result, sizeof(c->test.result), "passed");
+	c->test.activate_ms = activate_ms;
+	c->test.remove_ms = remove_ms;
 }
 
 bool state_ran(const struct comp_state *c, bool reboot, int booted, unsigned int max_tries)

@@ -21,6 +21,9 @@
  *   sf_C_fail_ver the version that failed
  *   sf_C_removed  "SV VERSION"  the last image the user removed: a patch of
  *                 that security version or lower is not installed again
+ *   sf_C_test     "RESULT WHEN INSTALL_MS ACTIVATE_MS REMOVE_MS VERSION"  the
+ *                 last test release: armed, passed or failed; when it was
+ *                 armed (seconds since 1970); how long each step took
  * An absent variable reads as "". Parsing is strict: a value outside its
  * grammar makes that component's state unreadable ("broken": it is reported
  * and left alone, the other components go on; fail closed, never guess).
@@ -87,6 +90,28 @@ struct fail_info {
 	char version[SF_VERSION_MAX];
 };
 
+#define STATE_TEST_MAX 128 /* the test release record */
+
+/**
+ * struct test_info - the last test release: a patch carrying the running
+ * baseline's own image, installed, activated, committed and removed again
+ * to rehearse the whole path
+ * @result:      "" (none), "armed", "passed" or "failed"
+ * @version:     its version
+ * @when:        when it was armed, seconds since 1970 (UTC)
+ * @install_ms:  how long its install took
+ * @activate_ms: its activation (soft restart, health checks, commit)
+ * @remove_ms:   its removal (back to the baseline)
+ */
+struct test_info {
+	char result[8];
+	char version[SF_VERSION_MAX];
+	uint64_t when;
+	uint32_t install_ms;
+	uint32_t activate_ms;
+	uint32_t remove_ms;
+};
+
 /**
  * struct removed_info - the last image the user removed
  * @version: "" for none
@@ -109,9 +134,11 @@ struct removed_info {
  * @slot:    per slot contents
  * @fail:    the last fallback
  * @removed: the last removal
+ * @test:    the last test release
  * @broken:  the component's variables could not be read: @why says which;
- *           nothing else in this struct is meaningful, and state_to_env()
- *           leaves its variables exactly as they are
+ *           nothing else in this struct is meaningful but the bundle ids of
+ *           its slots (@slot[].id, those that read: the sets it may belong
+ *           to), and state_to_env() leaves its variables exactly as they are
  * @why:     the reason (SF_R_ENV_MALFORMED, SF_R_ENV_BLANK) and message
  */
 struct comp_state {
@@ -125,6 +152,7 @@ struct comp_state {
 	struct slot_info slot[2];
 	struct fail_info fail;
 	struct removed_info removed;
+	struct test_info test;
 	bool broken;
 	struct sf_err why;
 };
@@ -190,7 +218,8 @@ bool state_same_set(const struct comp_state *a, const struct comp_state *b);
 /**
  * state_set_broken() - a member of @c's set is gone: some component holds the
  * set's bundle in a slot that failed or was removed (U-Boot fell a member
- * back, or a newer install replaced it); @c must fall back
+ * back, or a newer install replaced it), or in either slot while its state
+ * cannot be read (the set can no longer be judged whole); @c must fall back
  * Return: the index of that component in @st, or -1.
  */
 int state_set_broken(const struct sys_state *st, const struct comp_state *c);
@@ -288,6 +317,20 @@ int state_req_each(const char *req, int (*fn)(void *priv, const char *comp, cons
  * @floor_ok: out: the floor read
  */
 void state_salvage(struct comp_state *c, const struct kv *env, const char *name, int active, bool *floor_ok);
+
+/**
+ * state_test_armed() - is the armed trial of @c a test release?
+ */
+bool state_test_armed(const struct comp_state *c);
+
+/**
+ * state_test_back() - a test release passed and was committed: return to the
+ * slot it replaced, at once (the slot left is marked removed; no removal
+ * record: a rehearsal's removal never blocks a later patch) and record it
+ * passed with its timings. No effect unless @c's active slot is the test
+ * release it just committed.
+ */
+void state_test_back(struct comp_state *c, uint32_t activate_ms, uint32_t remove_ms);
 
 /**
  * state_ran() - has the armed trial of @c run? A reboot component's did when

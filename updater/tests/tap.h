@@ -9,6 +9,8 @@
  *   ok(cond, "what %s", x);        one check
  *   is_int(got, want, "what");     integer equality, prints both on failure
  *   is_str(got, want, "what");     string equality
+ *   is_reason(ret, &err, SF_R_X, "what");  a failure with that reason (and its
+ *                                  category), one line of message; prints it
  *   return tap_done();             plan line; exit status 1 when a check failed
  */
 #ifndef SF_TAP_H
@@ -18,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/sf_err.h"
 
 static int tap_count, tap_failed;
 
@@ -56,6 +60,24 @@ __attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const 
 			    __VA_ARGS__))                                                    \
 			printf("#   got '%s', want '%s'\n", tap_gs_ ? tap_gs_ : "(null)",       \
 			       tap_ws_ ? tap_ws_ : "(null)");                                \
+	} while (0)
+
+/*
+ * A failure is judged by its reason code, never by its text (code decides on
+ * the reason, common/sf_err.h); the text is shown, and must be one line.
+ */
+#define is_reason(tap_ret, tap_err, tap_reason, ...)                                                     \
+	do {                                                                                 \
+		int tap_r_ = (tap_ret), tap_want_ = (tap_reason);                                    \
+		const struct sf_err *tap_e_ = (tap_err);                                        \
+		if (!tap_ok(tap_r_ == -sf_reason_cat(tap_want_) && tap_e_->reason == tap_want_ && \
+				    tap_e_->msg[0] && !strchr(tap_e_->msg, '\n'),                 \
+			    __FILE__, __LINE__, __VA_ARGS__))                                \
+			printf("#   got %d %s '%s', want %s\n", tap_r_,                       \
+			       tap_r_ ? sf_reason_name(tap_e_->reason) : "success", tap_e_->msg,   \
+			       sf_reason_name(tap_want_));                                     \
+		else                                                                         \
+			printf("#   %s: %s\n", sf_reason_name(tap_want_), tap_e_->msg);            \
 	} while (0)
 
 /** tap_diag() - a comment line in the output */

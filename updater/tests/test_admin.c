@@ -47,6 +47,7 @@ int main(void)
 	struct sf_err err;
 	struct sys_state st;
 	int active;
+	bool committed[CONFIG_MAX_COMPONENTS];
 
 	board();
 	is_int(sf_load(&ctx, &s, &err), -SF_ECONFIG, "a factory-fresh env does not load");
@@ -93,7 +94,8 @@ int main(void)
 	st = s.st;
 	st.c[0].tries--; /* an activation spent a try, then the power went */
 	is_int(sf_store(&ctx, &s, &st, &err), 0, "a try of webkit spent");
-	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), 0, "commit the rest");
+	is_int(sf_commit(&ctx, NULL, 0, NULL, committed, &err), 0, "commit the rest");
+	ok(committed[0] && !committed[1], "  reports webkit committed, nothing else");
 	is_int(comp(0)->active, SLOT_B, "  webkit active b");
 	is_int(comp(0)->floor, 5, "  a patch keeps the floor");
 
@@ -112,6 +114,30 @@ int main(void)
 	is_int(sf_store(&ctx, &s, &st, &err), -SF_EIO, "a failing store is an I/O error");
 	ok(strstr(err.msg, "cannot store the environment (/etc/fw_env.config)") != NULL, "  message: %s", err.msg);
 	is_str(comp(0)->slot[SLOT_B].version, "26.3 (a)", "  nothing changed");
+
+	/* a member of an armed set turns malformed, the operator repairs it */
+	fenv.fail_store = 0;
+	if (sf_load(&ctx, &s, &err))
+		return 1;
+	st = s.st;
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "27.0", .sv = 7, .id = "00000000000000c3" }, 3);
+	state_arm(&st.c[1], SLOT_A, &(struct slot_info){ .version = "6.2", .sv = 3, .id = "00000000000000c3" }, 3);
+	is_int(sf_store(&ctx, &s, &st, &err), 0, "one bundle armed webkit and the kernel");
+	{
+		struct kv env;
+
+		if (fake_env_get(&fenv, &env) || kv_set(&env, "sf_webkit_trial", "x") || fake_env_set(&fenv, &env))
+			return 1;
+	}
+	is_int(sf_commit(&ctx, kernel, 1, "slotflip.kernel=a", NULL, &err), -SF_EPOLICY,
+	       "the kernel does not commit without its malformed set member");
+	ok(strstr(err.msg, "webkit cannot be read") != NULL, "  message: %s", err.msg);
+	is_int(sf_repair(&ctx, "webkit", &(struct sf_repair){ SLOT_A, -1 }, &err), 0, "webkit repaired: it runs slot a");
+	ok(comp(0)->bad == SLOT_B && comp(0)->bad_why == BAD_REMOVED && comp(0)->trial == SLOT_NONE,
+	   "  its image that never ran is marked removed");
+	is_int(sf_commit(&ctx, kernel, 1, "slotflip.kernel=a", NULL, &err), -SF_EPOLICY, "  the kernel does not commit alone");
+	ok(strstr(err.msg, "no longer whole") != NULL, "  message: %s", err.msg);
+	is_int(sf_remove(&ctx, "webkit", NULL, NULL, &err), -SF_EPOLICY, "  webkit 27.0, never run, is never returned to");
 
 	fake_env_blank(&fenv);
 	is_int(sf_commit(&ctx, NULL, 0, NULL, NULL, &err), -SF_ECONFIG, "commit on an unreadable env");

@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * The command's own logic (cli/main.c, cmd_state.c, cmd_install.c,
- * cmd_bundle.c): JSON string escaping, `--factory` parsing, the progress bar
- * line, the image groups of `bundle create`. The commands as a whole are driven
- * by the host tests (updater/tests/host/).
+ * json.c): JSON string escaping, `--factory` parsing, the progress bar line
+ * (`bundle create` arguments: test_cli_bundle.c). The commands as a whole are
+ * driven by the host tests (updater/tests/host/).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <getopt.h>
-
 #include "cli/cli.h"
-#include "fit/fit_create.h"
 #include "tap.h"
 
 static const char *json(const char *s)
@@ -67,55 +64,8 @@ static void test_json_writer(void)
 	is_str(buf, ", \"a\": \"1\", \"o\": {\"b\": 2}", "members of an object already open");
 }
 
-/* Parse a `bundle create` command line given as one string of words. */
-static int parse_create(const char *line, struct fit_create_opts *o, struct sf_err *err)
-{
-	static char buf[512];
-	char *argv[32];
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "create %s", line);
-	for (char *w = strtok(buf, " "); w && argc < 31; w = strtok(NULL, " "))
-		argv[argc++] = w;
-	argv[argc] = NULL;
-	optind = 0;
-	memset(err, 0, sizeof(*err));
-	return cli_parse_bundle_create(argc, argv, o, err);
-}
-
-static void test_bundle_create_args(void)
-{
-	struct fit_create_opts o;
-	struct sf_err err;
-
-	is_int(parse_create("-o b.fit -b qemu -k dev.key --component webkit --version 26.3 --security-version 5 "
-			    "--image w.img --component libc --version 2.36 --security-version 3 --base-version 2.36 "
-			    "--requires webkit>=26 --image l.img",
-			    &o, &err),
-	       0, "two image groups");
-	is_int(o.n_images, 2, "  two images");
-	is_str(o.image[0].component, "webkit", "  first component");
-	ok(o.image[0].base_version == NULL && o.image[0].requires == NULL, "  no options leak into the first group");
-	is_str(o.image[1].base_version, "2.36", "  second group's base version");
-	is_str(o.image[1].requires, "webkit>=26", "  and requirement");
-	is_int(o.image[1].security_version, 3, "  and security version");
-	is_str(o.key_path, "dev.key", "  the key");
-	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --image w.img", &o, &err), -SF_EUSAGE,
-	       "an image without a security version");
-	ok(strstr(err.msg, "needs --component, --version and --security-version") != NULL, "  message: %s", err.msg);
-	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --security-version 1 --image w.img "
-			    "--base-version 1",
-			    &o, &err),
-	       -SF_EUSAGE, "image options after the last --image");
-	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --security-version x --image w", &o, &err),
-	       -SF_EUSAGE, "a security version that is not a number");
-	is_int(parse_create("-b q -k k --component w --version 1 --security-version 1 --image w", &o, &err),
-	       -SF_EUSAGE, "no output file");
-}
-
 int main(void)
 {
-	test_bundle_create_args();
 	test_json_writer();
 	struct sf_factory f;
 	struct sf_err err;

@@ -132,8 +132,8 @@ static void test_uboot(void)
 
 	/* an sf_ value longer than slotflip ever writes */
 	{
-		char data[200];
-		size_t len = (size_t)snprintf(data, sizeof(data), "sf_x_a_ver=%0120d", 7) + 2;
+		char data[300];
+		size_t len = (size_t)snprintf(data, sizeof(data), "sf_x_a_ver=%0200d", 7) + 2;
 
 		env_make_copy(buf, 0x4000, 9, data, len);
 		memset(buf + 0x4000, 0, 0x4000);

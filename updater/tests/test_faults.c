@@ -298,13 +298,13 @@ static void test_syscalls(void)
 
 int main(void)
 {
-	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1" }, { "libcrypto", "2", 2, NULL },
-				   { "kernel", "2", 2, NULL } };
+	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1", NULL }, { "libcrypto", "2", 2, NULL, NULL },
+				   { "kernel", "2", 2, NULL, NULL } };
 
 	tap_tmpdir(tmp, "faults");
 	keys = sim_setup(tmp);
 	for (unsigned int c = 0; c < SIM_COMPS; c++) {
-		struct sim_spec s = { sim_comps[c], "1", 1, NULL };
+		struct sim_spec s = { sim_comps[c], "1", 1, NULL, NULL };
 
 		snprintf(base_bundle[c], sizeof(base_bundle[c]), "%s/base-%u.fit", tmp, c);
 		sim_bundle(tmp, base_bundle[c], &s, 1);

@@ -69,10 +69,8 @@ static void test_header_size(void)
 	free(blob);
 	blob = padded((size_t)CONFIG_MAX_HEADER_SIZE - base + 4, &size);
 	is_int(size, CONFIG_MAX_HEADER_SIZE + 4, "4 bytes more");
-	ok(fit_header_size(blob, size, &hs, &err) == -SF_EVERIFY && strstr(err.msg, "exceeds the limit"),
-	   "fit_header_size refuses it: %s", err.msg);
-	ok(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err) == -SF_EVERIFY && strstr(err.msg, "exceeds the limit"),
-	   "fit_verify refuses it too");
+	is_reason(fit_header_size(blob, size, &hs, &err), &err, SF_R_LIMIT, "fit_header_size refuses it");
+	is_reason(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err), &err, SF_R_LIMIT, "fit_verify refuses it too");
 	free(blob);
 	/* the length given is bounded before anything in it is read (or copied), whatever it declares */
 	{
@@ -120,9 +118,9 @@ static void test_header_not_read(void)
 		if (src_open(&src, path, &err))
 			abort();
 		ret = bundle_read_header(&src, &header, &size, &err);
-		ok(ret == -SF_EVERIFY && !header && src.pos == FIT_PROBE_SIZE && strstr(err.msg, "exceeds the limit"),
-		   "declared header size %u: refused after %llu bytes read, nothing allocated for it (%s)", declared,
-		   (unsigned long long)src.pos, err.msg);
+		is_reason(ret, &err, SF_R_LIMIT, "declared header size %u: refused", declared);
+		ok(!header && src.pos == FIT_PROBE_SIZE, "  after %llu bytes read, nothing allocated for it",
+		   (unsigned long long)src.pos);
 		src_close(&src);
 		unlink(path);
 	}
@@ -134,7 +132,6 @@ static void test_image_count(void)
 	char node[CONFIG_MAX_BUNDLE_IMAGES + 1][16], comp[CONFIG_MAX_BUNDLE_IMAGES + 1][16];
 	struct fit_bundle *b = calloc(1, sizeof(*b));
 	struct sf_err err = { 0 };
-	char want[96];
 	size_t size;
 	void *blob;
 
@@ -156,10 +153,7 @@ static void test_image_count(void)
 		blob = fb_build(t, 0, &size);
 		fb_tree_free(t);
 	}
-	snprintf(want, sizeof(want), "lists %d images, at most %d are supported", CONFIG_MAX_BUNDLE_IMAGES + 1,
-		 CONFIG_MAX_BUNDLE_IMAGES);
-	ok(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err) == -SF_EVERIFY && strstr(err.msg, want),
-	   "one more is refused: %s", err.msg);
+	is_reason(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err), &err, SF_R_LIMIT, "one more is refused");
 	free(blob);
 	free(b);
 }
@@ -183,9 +177,8 @@ static void test_image_size(void)
 		if (fdt_setprop_inplace_u32(blob, fdt_path_offset(blob, "/images/webkit-1"), "data-size",
 					    (uint32_t)max + 1))
 			abort();
-		ok(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err) == -SF_EVERIFY &&
-			   strstr(err.msg, "exceeds the limit of"),
-		   "one byte more is refused: %s", err.msg);
+		is_reason(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err), &err, SF_R_LIMIT,
+			  "one byte more is refused");
 	}
 	/* the limit-sized image through the installer, from a pipe: larger than its slot, refused before writing */
 	if (fdt_setprop_inplace_u32(blob, fdt_path_offset(blob, "/images/webkit-1"), "data-size", (uint32_t)max))
@@ -197,7 +190,6 @@ static void test_image_size(void)
 	board.env.stores = 0;
 	{
 		struct src src;
-		char want[96];
 		int fds[2], ret;
 
 		/* the header fits the pipe's buffer; then end of stream */
@@ -205,10 +197,8 @@ static void test_image_size(void)
 		    src_open_fd(&src, fds[0], "standard input", &err))
 			abort();
 		ret = sf_install(&board.ctx, &src, NULL, NULL, &err);
-		snprintf(want, sizeof(want), "image of webkit is %llu bytes, slot b holds only %d", (unsigned long long)max,
-			 SIM_SLOT_SIZE);
-		ok(ret == -SF_EPOLICY && strstr(err.msg, want) && !board.env.stores && !board.slots.writes,
-		   "installed from a pipe: refused before any write (%s)", err.msg);
+		ok(ret == -SF_EPOLICY && !board.env.stores && !board.slots.writes,
+		   "installed from a pipe: an image larger than its slot refused before any write: %s", err.msg);
 		close(fds[0]);
 	}
 	simboard_free(&board);

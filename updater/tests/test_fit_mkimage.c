@@ -22,70 +22,26 @@
 #include "fit/keyring.h"
 #include "sf_kconfig.h"
 #include "tap.h"
+#include "tests/support/files.h"
 #include "tests/support/fitbuild.h"
 
 static char *dir;
 
-static uint8_t *read_file(const char *path, size_t *len)
+static const char *path_of(const char *name)
 {
-	struct stat st;
-	uint8_t *buf;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf && read(fd, buf, (size_t)st.st_size) != st.st_size) {
-		free(buf);
-		buf = NULL;
-	}
-	close(fd);
-	*len = (size_t)st.st_size;
-	return buf;
+	return tf_path(dir, name);
 }
 
-static char *path_of(const char *name)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
-}
-
-/* Verifies a whole bundle file and checks every image's data against its signed hash. */
+/* Verifies a whole bundle file: header, signature, and every image's data against its signed hash. */
 static int verify_file(const char *file, const struct keyring *kr, struct fit_bundle *b, struct sf_err *err)
 {
-	size_t len, hs;
-	uint8_t *buf = read_file(file, &len), digest[SHA256_LEN];
-	int ret;
-
-	if (!buf)
-		return sf_fail(err, SF_EIO, "cannot read %s", file);
-	ret = fit_header_size(buf, len, &hs, err);
-	if (!ret && hs > len)
-		ret = sf_fail(err, SF_EVERIFY, "file shorter than its header");
-	if (!ret)
-		ret = fit_verify(buf, hs, len, kr, b, err);
-	for (unsigned int i = 0; !ret && i < b->n_images; i++) {
-		const struct fit_image *im = &b->image[i];
-
-		if (sha256_buf(buf + im->data_offset, im->data_size, digest) ||
-		    memcmp(digest, im->sha256, SHA256_LEN))
-			ret = sf_fail(err, SF_EVERIFY, "image '%s': data does not match its hash", im->node);
-	}
-	free(buf);
-	return ret;
+	return tf_verify_file(file, kr, b, err);
 }
 
 static bool same_as_file(const uint8_t *data, size_t len, const char *file)
 {
 	size_t flen;
-	uint8_t *f = read_file(file, &flen);
+	uint8_t *f = tf_read(file, &flen);
 	bool same = f && flen == len && !memcmp(f, data, len);
 
 	free(f);
@@ -96,7 +52,7 @@ static bool same_as_file(const uint8_t *data, size_t len, const char *file)
 static bool image_is(const char *file, const struct fit_image *im, const char *image)
 {
 	size_t len;
-	uint8_t *buf = read_file(file, &len);
+	uint8_t *buf = tf_read(file, &len);
 	bool same = buf && im->data_offset + im->data_size <= len &&
 		    same_as_file(buf + im->data_offset, im->data_size, image);
 
@@ -138,13 +94,25 @@ static void test_mkimage_bundles(const struct keyring *kr)
 	ok(image_is(path_of("rsa4096.fit"), &b->image[1], path_of("libc.img")), "second data is libc.img");
 	is_str(b->image[1].component, "libc", "second component");
 
+	/* the layouts mkimage makes with several images: the data of each next image at most one alignment away */
+	if (!ok(!verify_file(path_of("multi-p.fit"), kr, b, &err), "mkimage -E -p 0x1000, two images, verifies"))
+		tap_diag("%s", err.msg);
+	is_int(b->image[0].data_offset, 0x1000, "  first image at 0x1000");
+	is_int(b->image[1].data_offset, (0x1000 + b->image[0].data_size + 3) & ~3ULL,
+	       "  the second at the next 4-byte boundary");
+	if (!ok(!verify_file(path_of("aligned.fit"), kr, b, &err), "mkimage -E -B 0x10000, two images, verifies"))
+		tap_diag("%s", err.msg);
+	is_int(b->header_size, 0x10000, "  the header padded to 64 KiB");
+	is_int(b->image[1].data_offset, 0x20000, "  the second image at the next 64 KiB boundary");
+	ok(image_is(path_of("aligned.fit"), &b->image[1], path_of("libc.img")), "  second data is libc.img");
+
 	if (!ok(!verify_file(path_of("ecdsa.fit"), kr, b, &err), "mkimage ECDSA P-256 bundle verifies"))
 		tap_diag("%s", err.msg);
 	is_str(b->key_name, "ec", "signed by ec");
 	is_str(b->algo, "sha256,ecdsa256", "sha256,ecdsa256");
 
 	/* the header is what is signed: one changed byte there is refused */
-	buf = read_file(path_of("ecdsa.fit"), &len);
+	buf = tf_read(path_of("ecdsa.fit"), &len);
 	if (buf) {
 		uint8_t *sv = (uint8_t *)fdt_getprop(buf, fdt_path_offset(buf, "/images/webkit-1"),
 						     "slotflip,security-version", NULL);
@@ -153,26 +121,32 @@ static void test_mkimage_bundles(const struct keyring *kr)
 		ok(sv != NULL && !fit_header_size(buf, len, &hs, &err), "found the security version");
 		if (sv)
 			sv[3] = 0x0d;
-		ok(fit_verify(buf, hs, len, kr, b, &err) == -SF_EVERIFY && strstr(err.msg, "does not verify"),
-		   "mkimage bundle with a changed security version refused: %s", err.msg);
+		is_reason(fit_verify(buf, hs, len, kr, b, &err), &err, SF_R_SIGNATURE,
+			  "mkimage bundle with a changed security version refused");
 		free(buf);
 	}
 	free(b);
 }
 
-/* Every prefix of a bundle file: header size, exact header copy, the prefix's length as the file size. */
+/*
+ * Every prefix of a genuine bundle file, read as the installer reads it:
+ * header size from the first bytes, the header, the prefix's length as the
+ * file size. Each is refused: cut inside the header, it is no bundle (exit 3:
+ * nothing verified says more is coming); cut inside the data its verified
+ * header describes, it is a download to retry (exit 9), never a forgery.
+ */
 static void every_prefix(const char *name, const struct keyring *kr)
 {
 	struct fit_bundle *b = calloc(1, sizeof(*b));
 	unsigned int wrong = 0;
 	struct sf_err err;
 	size_t len = 0;
-	uint8_t *buf = read_file(path_of(name), &len);
+	uint8_t *buf = tf_read(path_of(name), &len);
 
 	for (size_t l = 0; buf && l < len; l++) {
 		uint8_t *p = malloc(l ? l : 1), *h;
 		size_t hs = 0;
-		int ret;
+		int ret, want;
 
 		memcpy(p, buf, l);
 		ret = fit_header_size(p, l, &hs, &err);
@@ -182,24 +156,23 @@ static void every_prefix(const char *name, const struct keyring *kr)
 			ret = fit_verify(h, hs, l, kr, b, &err);
 			free(h);
 		} else if (!ret) {
-			ret = -SF_EVERIFY; /* the installer's read of the header fails */
+			/* the installer's read of the header ends early */
+			ret = sf_fail(&err, SF_R_MALFORMED, "header cut short");
 		}
-		if (ret != -SF_EVERIFY && wrong++ < 3)
-			tap_diag("%s: prefix of %zu bytes: %d", name, l, ret);
+		want = l < FIT_PROBE_SIZE ? SF_R_NOT_A_BUNDLE : hs > l ? SF_R_MALFORMED : SF_R_INPUT_TRUNCATED;
+		if ((ret != -sf_reason_cat(want) || err.reason != want) && wrong++ < 3)
+			tap_diag("%s: prefix of %zu bytes: %d %s", name, l, ret, err.msg);
 		free(p);
 	}
-	ok(buf && !wrong, "%s: every one of its %zu prefixes is refused", name, len);
+	ok(buf && !wrong, "%s: every one of its %zu prefixes refused: no bundle in the header, input-truncated after",
+	   name, len);
 	free(buf);
 	free(b);
 }
 
 static int run(const char *cmd)
 {
-	int ret = system(cmd);
-
-	if (ret)
-		tap_diag("'%s' exited with %d", cmd, ret);
-	return ret;
+	return tf_run("%s", cmd);
 }
 
 static void test_fit_create_with_uboot_tools(const struct keyring *kr)
@@ -220,7 +193,7 @@ static void test_fit_create_with_uboot_tools(const struct keyring *kr)
 	};
 	struct fit_bundle *b = calloc(1, sizeof(*b));
 	struct sf_err err = { 0 };
-	char cmd[2048], out[600];
+	char cmd[2048], out[600], key_path[600];
 
 	for (unsigned int k = 0; k < 3; k++) {
 		size_t len;
@@ -228,7 +201,9 @@ static void test_fit_create_with_uboot_tools(const struct keyring *kr)
 
 		snprintf(out, sizeof(out), "%s/created-%u.fit", dir, k);
 		o.out_path = out;
-		o.key_path = path_of(keys[k][0]);
+		o.n_keys = 1;
+		o.key[0].path = key_path;
+		snprintf(key_path, sizeof(key_path), "%s", path_of(keys[k][0]));
 		if (!ok(!fit_create(&o, &err), "fit_create with %s", keys[k][0]))
 			tap_diag("%s", err.msg);
 		if (!ok(!verify_file(out, kr, b, &err), "fit_verify accepts it"))
@@ -236,7 +211,7 @@ static void test_fit_create_with_uboot_tools(const struct keyring *kr)
 		snprintf(cmd, sizeof(cmd), "dumpimage -l '%s' >'%s/list-%u.txt' 2>&1", out, dir, k);
 		ok(!run(cmd), "dumpimage -l lists it");
 		snprintf(cmd, sizeof(cmd), "%s/list-%u.txt", dir, k);
-		listing = (char *)read_file(cmd, &len);
+		listing = (char *)tf_read(cmd, &len);
 		if (listing) {
 			listing[len] = '\0';
 			ok(strstr(listing, keys[k][1]) != NULL, "dumpimage shows 'Sign algo: %s'", keys[k][1]);
@@ -259,11 +234,8 @@ int main(void)
 	struct sf_err err = { 0 };
 	char cmd[1024];
 
-	if (!IS_ENABLED(CONFIG_SIG_RSA) || !IS_ENABLED(CONFIG_SIG_ECDSA)) {
-		/* the fixtures use both algorithms; test_keyring checks the refusal */
-		tap_diag("skipped: needs CONFIG_SIG_RSA and CONFIG_SIG_ECDSA");
+	if (!fb_both_algorithms())
 		return tap_done();
-	}
 	dir = fb_tmpdir();
 	snprintf(cmd, sizeof(cmd), "sh updater/tests/fixtures/mkimage-bundles.sh '%s'", dir);
 	if (!ok(!run(cmd), "mkimage made the fixture bundles")) {

@@ -169,6 +169,20 @@ static bool excluded_name(const char *name)
 	       !strcmp(name, "data-offset");
 }
 
+/* The strings block counts up to hashed-strings, not further. */
+static void strings_count(const void *blob, const struct fit_inc *inc, const uint8_t base[SHA256_LEN])
+{
+	uint8_t d[SHA256_LEN];
+	struct sf_err err = { 0 };
+	uint32_t names_end;
+
+	ok(!fit_signed_digest(blob, inc, fdt_size_dt_strings(blob) - 1, d, &names_end, &err),
+	   "digest over fewer strings");
+	ok(memcmp(d, base, SHA256_LEN), "hashed-strings size is part of the digest");
+	is_reason(fit_signed_digest(blob, inc, fdt_size_dt_strings(blob) + 1, d, &names_end, &err), &err,
+		  SF_R_MALFORMED, "hashed-strings beyond the strings block refused");
+}
+
 /*
  * For every property of a full bundle: its value bytes are inside a region
  * exactly when its node is listed and its name is not a data property; and
@@ -249,13 +263,7 @@ static void test_bundle_properties(const struct fb_key *key)
 	is_int(wrong_digest, 0, "changing a value changes the digest exactly for signed properties");
 	is_int(names_end, max_name, "names_end is the end of the last signed property name");
 
-	/* the strings block counts up to hashed-strings, not further */
-	ok(!fit_signed_digest(blob, inc, fdt_size_dt_strings(blob) - 1, d, &names_end, &err),
-	   "digest over fewer strings");
-	ok(memcmp(d, base, sizeof(d)), "hashed-strings size is part of the digest");
-	ok(fit_signed_digest(blob, inc, fdt_size_dt_strings(blob) + 1, d, &names_end, &err) < 0,
-	   "hashed-strings beyond the strings block refused");
-	ok(strstr(err.msg, "exceeds the strings block") != NULL, "message: %s", err.msg);
+	strings_count(blob, inc, base);
 	free(inc);
 	free(blob);
 	fb_tree_free(t);
@@ -306,8 +314,8 @@ static void test_walker_refusals(void)
 
 	fb_prop_u32(t, "/", "a", 1);
 	blob = fb_build(t, 1, &size);
-	ok(fit_regions(blob, inc, 1, collect, &r, &names_end, &err) < 0, "second root refused by the walker");
-	ok(strstr(err.msg, "more than one root") != NULL, "message: %s", err.msg);
+	is_reason(fit_regions(blob, inc, 1, collect, &r, &names_end, &err), &err, SF_R_MALFORMED,
+		  "second root refused by the walker");
 	free(blob);
 	fb_tree_free(t);
 
@@ -317,10 +325,9 @@ static void test_walker_refusals(void)
 	fb_prop_u32(t, path, "deep", 1);
 	blob = fb_build(t, 0, &size);
 	memset(&r, 0, sizeof(r));
-	ok(fit_regions(blob, inc, 1, collect, &r, &names_end, &err) < 0, "33 levels refused by the walker");
-	ok(strstr(err.msg, "deeper than 32") != NULL, "message: %s", err.msg);
-	ok(fit_check_blob(blob, size, &err) < 0, "and by the structure check");
-	ok(strstr(err.msg, "deeper than 32") != NULL, "message: %s", err.msg);
+	is_reason(fit_regions(blob, inc, 1, collect, &r, &names_end, &err), &err, SF_R_LIMIT,
+		  "33 levels refused by the walker");
+	is_reason(fit_check_blob(blob, size, &err), &err, SF_R_LIMIT, "and by the structure check");
 	free(blob);
 	fb_tree_free(t);
 

@@ -178,6 +178,25 @@ static void test_requires(void)
 	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "27.0", .sv = 6, .req = "libcrypto>=3.0" }, 3);
 	image("libcrypto", "2.9", NULL, 2);
 	refused_for(SF_R_REQUIRES, "webkit 27.0 requires libcrypto>=3.0", "a bundle breaking an armed trial refused");
+	/* an armed set runs as a whole: a member's requirement on another member holds */
+	board();
+	st.n = 3;
+	state_init_comp(&st.c[2], "kernel", "6.1", 1);
+	sizes[2][0] = sizes[2][1] = 1 << 20;
+	state_arm(&st.c[0], SLOT_B,
+		  &(struct slot_info){ .version = "27.0", .sv = 6, .id = "00000000000000aa", .req = "libcrypto>=3.1" }, 3);
+	state_arm(&st.c[1], SLOT_B, &(struct slot_info){ .version = "3.1", .sv = 3, .id = "00000000000000aa" }, 3);
+	image("kernel", "6.2", NULL, 2);
+	is_int(plan(&p, &err), 0, "a bundle beside an armed set whose member requires another member is planned");
+	/* a bundle replacing part of the set disarms the rest: its requirement no longer counts */
+	board();
+	st.n = 3;
+	state_init_comp(&st.c[2], "kernel", "6.1", 1);
+	state_arm(&st.c[0], SLOT_B,
+		  &(struct slot_info){ .version = "27.0", .sv = 6, .id = "00000000000000aa", .req = "kernel>=6.2" }, 3);
+	state_arm(&st.c[2], SLOT_B, &(struct slot_info){ .version = "6.2", .sv = 2, .id = "00000000000000aa" }, 3);
+	image("kernel", "6.1 (a)", "6.1", 1);
+	is_int(plan(&p, &err), 0, "a bundle replacing a member of an armed set is not held to the rest's requirements");
 	/* the list an image records */
 	{
 		struct slot_info si;

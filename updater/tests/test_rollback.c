@@ -211,7 +211,7 @@ static void malformed_floor(const char *value)
 }
 
 /* Signed bundles whose security version is not one 32-bit cell: refused, nothing written. */
-static void malformed_sv(const void *val, size_t len, bool del, const char *want, const char *what)
+static void malformed_sv(const void *val, size_t len, bool del, const char *what)
 {
 	static const struct fb_image img[] = {
 		{ .node = "webkit-1", .component = "webkit", .version = "26.4", .sv = 6, .size = 4096 },
@@ -238,8 +238,8 @@ static void malformed_sv(const void *val, size_t len, bool del, const char *want
 	free(blob);
 	factory(&b, 5);
 	ret = sim_install(&b, path, &err);
-	ok(ret == -SF_EVERIFY && strstr(err.msg, want) && !b.env.stores && !b.slots.writes,
-	   "security version %s: refused, nothing written (%s)", what, err.msg);
+	is_reason(ret, &err, SF_R_METADATA, "security version %s: refused", what);
+	ok(!b.env.stores && !b.slots.writes, "  nothing written");
 	simboard_free(&b);
 }
 
@@ -283,10 +283,10 @@ int main(void)
 	patches();
 	for (unsigned int i = 0; i < sizeof(bad_floors) / sizeof(bad_floors[0]); i++)
 		malformed_floor(bad_floors[i]);
-	malformed_sv("\0\0\0\0\0\0\0\6", 8, false, "slotflip,security-version is 8 bytes, expected 4", "of 64 bits");
-	malformed_sv("\6", 1, false, "slotflip,security-version is 1 bytes, expected 4", "of one byte");
-	malformed_sv(NULL, 0, true, "has no slotflip,security-version", "missing");
-	malformed_sv("", 0, false, "slotflip,security-version is 0 bytes, expected 4", "empty");
+	malformed_sv("\0\0\0\0\0\0\0\6", 8, false, "of 64 bits");
+	malformed_sv("\6", 1, false, "of one byte");
+	malformed_sv(NULL, 0, true, "missing");
+	malformed_sv("", 0, false, "empty");
 
 	keyring_free(keys);
 	fb_key_free(&alt);

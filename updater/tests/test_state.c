@@ -281,6 +281,21 @@ static void test_records(void)
 	is_str(st2.c[0].slot[SLOT_A].version, "26.3", "salvage: slot a keeps its image");
 	is_str(st2.c[0].slot[SLOT_B].version, "", "salvage: slot b, whose variables do not read, is empty");
 	ok(!st2.c[0].broken && st2.c[0].trial == SLOT_NONE, "salvage: readable, nothing armed");
+	/* a malformed member of an armed set: its bundle ids read, the set is no longer whole */
+	kv_clear(&env);
+	set(&env, "sf_webkit_active", "a");
+	set(&env, "sf_webkit_trial", "b");
+	set(&env, "sf_webkit_tries", "03");
+	set(&env, "sf_webkit_b_id", "0123456789abcdef");
+	set(&env, "sf_kernel_active", "a");
+	set(&env, "sf_kernel_trial", "b");
+	set(&env, "sf_kernel_tries", "3");
+	set(&env, "sf_kernel_b_ver", "6.2");
+	set(&env, "sf_kernel_b_sv", "3");
+	set(&env, "sf_kernel_b_id", "0123456789abcdef");
+	is_int(state_from_env(&st, &env, names, 2, &err), 0, "a malformed member of an armed set");
+	ok(st.c[0].broken && !strcmp(st.c[0].slot[SLOT_B].id, "0123456789abcdef"), "  its bundle ids read");
+	is_int(state_set_broken(&st, &st.c[1]), 0, "  the rest of its set falls back: it cannot be judged whole");
 	kv_clear(&env);
 	set(&env, "sf_webkit_fail", "Health check failed");
 	set(&env, "sf_webkit_active", "a");

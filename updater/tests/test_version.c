@@ -29,6 +29,13 @@ static void test_versions(void)
 	ok(!sf_version_valid(" 26.3", 5), "leading blank refused");
 	ok(!sf_version_valid("26.3 ", 5), "trailing blank refused");
 	ok(!sf_version_valid("a=b", 3), "'=' refused (it would break the env)");
+	ok(!sf_version_valid("1.1 \\(a)", 8), "'\\' refused (U-Boot's env import/export drops it: a baseline would turn into a patch)");
+	ok(sf_version_valid("1.1 \"rc\" <x>", 12), "quotes and angle brackets allowed");
+	ok(!sf_version_base_problem("26.3", NULL), "a baseline without a base version");
+	ok(!sf_version_base_problem("26.3 (a)", "26.3"), "a patch of its base version");
+	ok(sf_version_base_problem("26.3 (a)", NULL) != NULL, "a patch without a base version");
+	ok(sf_version_base_problem("26.3 (a)", "26.2") != NULL, "a patch of another baseline");
+	ok(sf_version_base_problem("26.3", "26.3") != NULL, "a baseline with a base version");
 	ok(!sf_version_valid("26\n3", 4), "newline refused");
 	ok(!sf_version_valid("x", 64), "64 characters refused");
 

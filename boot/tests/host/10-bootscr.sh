@@ -144,6 +144,7 @@ sf_webkit_b_req=rootfs>=1.1 libc>=2.36
 sf_webkit_fail=health-check-failed health check 'webkit/10-selftest' exited with status 1
 sf_webkit_fail_ver=26.2 (c)
 sf_webkit_removed=3 26.2 (c)
+sf_webkit_test=passed 1764633600 812 1450 96 26.2 (t)
 sf_auto=on
 sf_window=02:00-04:30
 vendor_serial=1234

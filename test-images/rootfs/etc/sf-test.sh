@@ -19,6 +19,11 @@ sf_env() {
 	echo "SF-TEST: env $(fw_printenv 2>/dev/null | grep '^sf_' | tr '\n' ' ')"
 }
 
+# sf_status: slotflip status --json, one line
+sf_status() {
+	echo "SF-TEST: status $(slotflip status --json)"
+}
+
 # sf_serving: what the webkit service answers on its port
 sf_serving() {
 	echo "SF-TEST: serving '$(timeout 2 wget -q -O - http://127.0.0.1:8080/ 2>/dev/null)'"

@@ -67,9 +67,9 @@ refused "$board/garbage.fit" 3 "not a bundle" "not a bundle at all"
 : >"$board/empty.fit"
 refused "$board/empty.fit" 3 "not a bundle" "empty file"
 head -c 2000 "$board/good.fit" >"$board/short.fit"
-refused "$board/short.fit" 3 "beyond the end of the bundle" "bundle cut short after its header"
+refused "$board/short.fit" 9 "bundle is truncated" "bundle cut short after its header (retry)"
 head -c 500 "$board/good.fit" >"$board/short.fit"
-refused "$board/short.fit" 3 "truncated" "bundle cut short inside its header"
+refused "$board/short.fit" 3 "truncated" "bundle cut short inside its header (nothing verified: no bundle)"
 
 # payload tampered: the header verifies, the data does not match its hash
 cp "$board/good.fit" "$board/tampered.fit"
@@ -105,4 +105,15 @@ is "$rc" 7 "missing system description: exit 7"
 like "$msg" "/nonexistent.dtb" "  names the file"
 sf_rc remove nosuch
 is "$rc" 2 "unknown component: exit 2"
+
+# the bundle itself missing or not a file: exit 10, nothing touched
+before=$(board_sum)
+sf_rc install "$board/nosuch.fit"
+is "$rc" 10 "missing bundle: exit 10"
+like "$msg" "nosuch.fit" "  names it"
+sf_rc install "$board/slots"
+is "$rc" 10 "a folder as bundle: exit 10"
+sf_rc install /dev/null
+is "$rc" 10 "a device as bundle: exit 10"
+is "$(board_sum)" "$before" "  env and slots byte-identical"
 done_testing

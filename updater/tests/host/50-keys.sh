@@ -46,14 +46,18 @@ sf install "$board/dev.fit" >/dev/null 2>&1
 ok $? "no policy: a dev bundle installs"
 # step 2: new is required; dev bundles count for nothing
 policy '\tslotflip,required-keys = "new";'
-refused 3 "is signed only by key 'dev', which is not a required key" "new required, dev bundle" \
+refused 3 "signed only by key 'dev', which is not a required key" "new required, dev bundle" \
 	install "$board/dev.fit"
 refused 3 "which is not a required key" "bundle verify applies the device's policy" bundle verify "$board/dev.fit"
+out=$(sf bundle verify --json "$board/dev.fit" 2>/dev/null)
+like "$out" '"reason": "key-policy"' "  --json names the reason: key-policy"
 sf bundle verify --keyring "$board/keys" "$board/dev.fit" >/dev/null 2>&1
 ok $? "bundle verify --keyring DIR has no policy"
 # step 3: dev revoked
 policy '\tslotflip,revoked-keys = "dev";'
-refused 3 "configuration 'conf-1' is signed only by revoked key 'dev'" "dev revoked" install "$board/dev.fit"
+refused 3 "key 'dev' is revoked" "dev revoked" install "$board/dev.fit"
+out=$(sf bundle verify --json "$board/dev.fit" 2>/dev/null)
+like "$out" '"reason": "key-policy"' "  bundle verify --json: key-policy"
 sf install "$board/new.fit" >/dev/null 2>&1
 ok $? "dev revoked: a bundle signed by new installs"
 is "$(env_get sf_webkit_b_ver)" "26.4" "  slot b holds 26.4"
@@ -96,5 +100,7 @@ sed "s|slotflip,keyring = \"keys\"|slotflip,keyring = \"blob\"|" "$TOP/partition
 dtc -q -I dts -O dtb -o "$board/system.dtb" "$board/system.dts"
 sf install "$board/ub/prod.fit" >/dev/null 2>&1
 ok $? "the key blob is the keyring: the mkimage bundle installs"
-refused 3 "no signature by a trusted key (signed with 'dev')" "a key outside the blob" install "$board/dev.fit"
+refused 3 "no key 'dev' in the keyring" "a key outside the blob" install "$board/dev.fit"
+out=$(sf bundle verify --json "$board/dev.fit" 2>/dev/null)
+like "$out" '"reason": "unknown-key"' "  bundle verify --json: unknown-key"
 done_testing

@@ -37,14 +37,20 @@ static int fake_load(void *priv, struct kv *out, enum env_state *state)
 	struct fake_env *e = priv;
 	size_t size = copy_size(e);
 
+	int cur;
+
 	e->loads++;
 	kv_clear(out);
 	if (e->power && e->power->off)
 		return -EIO;
-	*state = (enum env_state)env_image_state(e->copy[0], size, e->copy[1], size, size);
-	if (*state != ENV_VALID)
+	/* env_image_state() is ENV_VALID exactly when a copy is current: one CRC pass when it is */
+	cur = env_choose(e->copy[0], size, e->copy[1], size, size);
+	if (cur < 0) {
+		*state = (enum env_state)env_image_state(e->copy[0], size, e->copy[1], size, size);
 		return 0;
-	return fake_env_get(e, out);
+	}
+	*state = ENV_VALID;
+	return env_walk(e->copy[cur], size, collect, out);
 }
 
 /* "name=value\0..." of @e's foreign variables and @vars, ended by an empty string. */
@@ -81,16 +87,17 @@ static void target(const struct fake_env *e, int *idx, uint8_t *flags)
 	*flags = (uint8_t)(e->copy[cur][4] + 1);
 }
 
-static int build(const struct fake_env *e, const struct kv *vars, uint8_t *out, int *idx)
+/* The new copy of a store: its index, and the bytes of its data area in use (@len). */
+static int build(const struct fake_env *e, const struct kv *vars, uint8_t *out, int *idx, size_t *len)
 {
 	static uint8_t data[FAKE_ENV_SIZE];
-	size_t size = copy_size(e), len;
+	size_t size = copy_size(e);
 	uint8_t flags;
 	int ret;
 
 	target(e, idx, &flags);
-	ret = serialise(e, vars, data, size - ENV_HDR_REDUND, &len);
-	return ret ?: env_make_copy(out, size, flags, data, len);
+	ret = serialise(e, vars, data, size - ENV_HDR_REDUND, len);
+	return ret ?: env_make_copy(out, size, flags, data, *len);
 }
 
 void fake_env_blank(struct fake_env *e)
@@ -99,36 +106,62 @@ void fake_env_blank(struct fake_env *e)
 	kv_clear(&e->foreign);
 }
 
+void fake_env_erased(struct fake_env *e)
+{
+	memset(e->copy, 0xff, sizeof(e->copy));
+	kv_clear(&e->foreign);
+}
+
+size_t fake_env_tear_len(unsigned int tear, size_t data_len, size_t size)
+{
+	size_t n;
+
+	switch (tear) {
+	case 0:
+		n = 2;
+		break;
+	case 1:
+		n = ENV_HDR_REDUND;
+		break;
+	case 2:
+		n = ENV_HDR_REDUND + data_len / 2;
+		break;
+	case 3:
+		n = ENV_HDR_REDUND + data_len - 1;
+		break;
+	case 4:
+		n = ENV_HDR_REDUND + data_len;
+		break;
+	default:
+		n = size / 2;
+		break;
+	}
+	return n < size ? n : size - 1;
+}
+
 int fake_env_set(struct fake_env *e, const struct kv *vars)
 {
 	static uint8_t next[FAKE_ENV_SIZE];
+	size_t len;
 	int idx, ret;
 
-	ret = build(e, vars, next, &idx);
+	ret = build(e, vars, next, &idx, &len);
 	if (!ret)
 		memcpy(e->copy[idx], next, copy_size(e));
 	return ret;
 }
 
-static int fake_store(void *priv, const struct kv *vars)
+/* Write @next (@len bytes of data) over copy @idx as durable operation @kind. */
+static int write_copy(struct fake_env *e, int idx, const uint8_t *next, size_t len, char kind)
 {
-	static uint8_t next[FAKE_ENV_SIZE];
-	struct fake_env *e = priv;
 	size_t size = copy_size(e);
-	int idx, ret;
 
-	e->stores++;
-	if (e->fail_store && e->stores == e->fail_store)
-		return -EIO;
-	ret = build(e, vars, next, &idx);
-	if (ret)
-		return ret;
-	switch (e->power ? power_op(e->power, 'e') : POWER_DO) {
+	switch (e->power ? power_op(e->power, kind) : POWER_DO) {
 	case POWER_DEAD:
 		return -EIO;
 	case POWER_TEAR_AND_DIE:
 		/* a prefix of the new copy reaches the medium, the rest keeps the old bytes */
-		memcpy(e->copy[idx], next, size / 2);
+		memcpy(e->copy[idx], next, fake_env_tear_len(e->power->tear, len, size));
 		return -EIO;
 	case POWER_DO_AND_DIE:
 		memcpy(e->copy[idx], next, size);
@@ -137,6 +170,44 @@ static int fake_store(void *priv, const struct kv *vars)
 		break;
 	}
 	memcpy(e->copy[idx], next, size);
+	return 0;
+}
+
+static int fake_store(void *priv, const struct kv *vars)
+{
+	static uint8_t next[FAKE_ENV_SIZE];
+	struct fake_env *e = priv;
+	size_t len;
+	int idx, ret;
+
+	e->stores++;
+	if (e->fail_store && e->stores == e->fail_store)
+		return -EIO;
+	ret = build(e, vars, next, &idx, &len);
+	return ret ?: write_copy(e, idx, next, len, 'e');
+}
+
+int fake_env_uboot_store(struct fake_env *e, const struct kv *vars)
+{
+	static uint8_t data[FAKE_ENV_SIZE], next[FAKE_ENV_SIZE];
+	size_t size = copy_size(e), len;
+	int cur = env_choose(e->copy[0], size, e->copy[1], size, size), ret;
+
+	if (cur < 0)
+		return -ENODATA;
+	kv_clear(&e->foreign);
+	ret = serialise(e, vars, data, size - ENV_HDR_REDUND, &len);
+	if (ret)
+		return ret;
+	/* the copy that is not current first, then the current one; each keeps its flags byte */
+	for (int k = 0; k < 2; k++) {
+		int idx = k ? cur : !cur;
+
+		ret = env_make_copy(next, size, e->copy[idx][4], data, len);
+		ret = ret ?: write_copy(e, idx, next, len, 'u');
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 

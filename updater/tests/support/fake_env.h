@@ -7,7 +7,10 @@
  * value (the first store of a blank environment goes to copy 2). Loading uses
  * the verdict code every back-end shares (env_image_state()). It counts loads
  * and stores, can refuse the N-th store, and tears a store on a power cut: a
- * prefix of the new copy is written, the rest keeps the old bytes.
+ * prefix of the new copy is written, the rest keeps the old bytes (a block
+ * device or a card written in place; fake_env_tear_len() says which prefixes).
+ * It also writes the environment as U-Boot's boot script does (both copies,
+ * one after the other), each copy a durable operation of its own.
  */
 #ifndef SF_FAKE_ENV_H
 #define SF_FAKE_ENV_H
@@ -31,7 +34,8 @@
  *              -EIO and changes nothing
  * @power:      the power switch, may be NULL: a store is one durable
  *              operation; cut before or lost, nothing is written; cut torn,
- *              half of the new copy is; cut after, all of it
+ *              the prefix of the new copy that @power->tear names is; cut
+ *              after, all of it
  */
 struct fake_env {
 	uint8_t copy[2][FAKE_ENV_SIZE];
@@ -47,6 +51,34 @@ extern const struct env_ops fake_env_ops;
 
 /** fake_env_blank() - both copies all 0x00 (factory-fresh); @foreign emptied */
 void fake_env_blank(struct fake_env *e);
+
+/** fake_env_erased() - both copies all 0xff (an erased flash); @foreign emptied */
+void fake_env_erased(struct fake_env *e);
+
+#define FAKE_ENV_TEARS 6
+
+/**
+ * fake_env_tear_len() - how many bytes of a new copy a torn write leaves on the
+ * medium (the rest of the copy keeps its old bytes)
+ * @tear:     0..FAKE_ENV_TEARS-1: part of the CRC; the CRC and the flags byte;
+ *            half of the data; the data but its last byte; the data without
+ *            the zero tail behind it; half of the copy
+ * @data_len: bytes of the new copy's data area in use ("name=value" strings
+ *            and the empty one that ends them)
+ * @size:     bytes per copy
+ */
+size_t fake_env_tear_len(unsigned int tear, size_t data_len, size_t size);
+
+/**
+ * fake_env_uboot_store() - store @vars as the boot script does (boot/boot.cmd,
+ * step 3): the same data, holding @vars only (the variables that are not
+ * slotflip's are dropped), written to both copies, the copy that is not
+ * current first, each keeping the flags byte it holds; each copy is one
+ * durable operation ('u') that the power switch may cut or tear
+ * Return: 0; -ENODATA when no copy is valid (the script writes nothing then);
+ * -ENOSPC; -EIO when the power went.
+ */
+int fake_env_uboot_store(struct fake_env *e, const struct kv *vars);
 
 /**
  * fake_env_set() - make @vars (with @e's foreign variables) the environment,

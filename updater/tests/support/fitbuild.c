@@ -17,6 +17,7 @@
 
 #include "common/sha256.h"
 #include "fit/fit_internal.h"
+#include "sf_kconfig.h"
 
 struct fb_prop {
 	char *name;
@@ -567,4 +568,12 @@ void fb_rmtree(const char *dir)
 {
 	if (nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS))
 		die("fb_rmtree", 0);
+}
+
+bool fb_both_algorithms(void)
+{
+	if (IS_ENABLED(CONFIG_SIG_RSA) && IS_ENABLED(CONFIG_SIG_ECDSA))
+		return true;
+	printf("# skipped: needs CONFIG_SIG_RSA and CONFIG_SIG_ECDSA\n");
+	return false;
 }

@@ -40,6 +40,13 @@ struct fb_key {
 	mbedtls_pk_context pk;
 };
 
+/**
+ * fb_both_algorithms() - whether the build verifies RSA and ECDSA, as the
+ * fixtures need; prints the TAP comment of a skipped program when it does not
+ * (test_keyring checks the refusal of a key the build does not verify)
+ */
+bool fb_both_algorithms(void);
+
 /** fb_key_gen() - generate a key (RSA-2048 or EC P-256) with mbedTLS */
 void fb_key_gen(struct fb_key *k, const char *name, enum fb_key_type type);
 

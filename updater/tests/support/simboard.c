@@ -3,6 +3,7 @@
 
 #include "boot/bootcheck.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ void simboard_init(struct simboard *b, const struct keyring *keys)
 		fake_slots_add(&b->slots, c->slot[0], SIM_SLOT_SIZE);
 		fake_slots_add(&b->slots, c->slot[1], SIM_SLOT_SIZE);
 	}
+	strcpy(b->cmdline, "slotflip.kernel=a");
 	b->slots.power = &b->power;
 	b->env.power = &b->power;
 	b->ctx = (struct sf_ctx){ .sys = &b->sys, .env = &fake_env_ops, .env_priv = &b->env,
@@ -44,7 +46,96 @@ void simboard_restore(struct simboard *dst, const struct simboard *src)
 	memcpy(dst->env.copy, src->env.copy, sizeof(dst->env.copy));
 	dst->env.size = src->env.size;
 	dst->env.foreign = src->env.foreign;
+	memcpy(dst->cmdline, src->cmdline, sizeof(dst->cmdline));
 	memset(&dst->power, 0, sizeof(dst->power));
+}
+
+/*
+ * boot.cmd step 2 for reboot component @c: the slot it boots into @slot; @vars
+ * changed and @dirty set when a try is spent or the trial falls back.
+ */
+static void uboot_decide(struct kv *vars, const char *c, bool *dirty, char slot[2])
+{
+	char n_active[KV_NAME_MAX], n_trial[KV_NAME_MAX], n_tries[KV_NAME_MAX], name[KV_NAME_MAX], text[KV_VALUE_MAX];
+	const char *active, *trial, *tries;
+	int ok = 0;
+
+	snprintf(n_active, sizeof(n_active), "sf_%s_active", c);
+	snprintf(n_trial, sizeof(n_trial), "sf_%s_trial", c);
+	snprintf(n_tries, sizeof(n_tries), "sf_%s_tries", c);
+	active = kv_get(vars, n_active) ?: "";
+	trial = kv_get(vars, n_trial) ?: "";
+	tries = kv_get(vars, n_tries) ?: "";
+	strcpy(slot, "a");
+	if (strcmp(active, "a") && strcmp(active, "b"))
+		return;
+	strcpy(slot, active);
+	if (!*trial || !strcmp(trial, active) || (strcmp(trial, "a") && strcmp(trial, "b")))
+		return;
+	if (!*tries || !strcmp(tries, "0")) {
+		/* no try left: the fallback of the early-boot check, recorded as the script does */
+		snprintf(text, sizeof(text), "tries-exhausted U-Boot found no try left for slot %s", trial);
+		snprintf(name, sizeof(name), "sf_%s_bad", c);
+		ok |= kv_set(vars, name, trial);
+		snprintf(name, sizeof(name), "sf_%s_bad_why", c);
+		ok |= kv_set(vars, name, "failed");
+		snprintf(name, sizeof(name), "sf_%s_fail", c);
+		ok |= kv_set(vars, name, text);
+		snprintf(name, sizeof(name), "sf_%s_fail_ver", c);
+		ok |= kv_set(vars, name, NULL);
+		ok |= kv_set(vars, n_trial, NULL);
+		ok |= kv_set(vars, n_tries, NULL);
+		if (ok)
+			abort();
+		*dirty = true;
+		return;
+	}
+	if (strlen(tries) != 1 || tries[0] < '1' || tries[0] > '9')
+		return;
+	text[0] = (char)(tries[0] - 1);
+	text[1] = '\0';
+	if (kv_set(vars, n_tries, text))
+		abort();
+	*dirty = true;
+	strcpy(slot, trial);
+}
+
+int sim_uboot(struct simboard *b)
+{
+	char booted[SIM_COMPS][2], active[SIM_COMPS][2];
+	bool dirty = false, spent = false;
+	struct kv vars;
+	size_t len = 0;
+	int ret = 0;
+
+	b->cmdline[0] = '\0';
+	if (fake_env_get(&b->env, &vars))
+		kv_clear(&vars); /* no valid copy: every reboot component boots slot a */
+	for (unsigned int i = 0; i < b->sys.n; i++) {
+		char name[KV_NAME_MAX];
+		const char *a;
+
+		if (!b->sys.c[i].reboot)
+			continue;
+		snprintf(name, sizeof(name), "sf_%s_active", b->sys.names[i]);
+		a = kv_get(&vars, name) ?: "";
+		snprintf(active[i], sizeof(active[i]), "%s", strcmp(a, "b") ? "a" : "b");
+		uboot_decide(&vars, b->sys.names[i], &dirty, booted[i]);
+		spent |= strcmp(booted[i], active[i]) != 0;
+	}
+	if (dirty) {
+		ret = fake_env_uboot_store(&b->env, &vars);
+		if (ret && b->power.off)
+			return -EIO;
+	}
+	for (unsigned int i = 0; i < b->sys.n; i++) {
+		if (!b->sys.c[i].reboot)
+			continue;
+		/* a try that cannot be stored is not spent: the committed slot boots */
+		len += (size_t)snprintf(b->cmdline + len, sizeof(b->cmdline) - len, "%sslotflip.%s=%s", len ? " " : "",
+					b->sys.names[i], ret && spent ? active[i] : booted[i]);
+	}
+	return 0;
 }
 
 void simboard_free(struct simboard *b)
@@ -122,7 +213,8 @@ void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsi
 	struct sf_err err;
 
 	snprintf(key, sizeof(key), "%s/dev.key", dir);
-	o.key_path = key;
+	o.n_keys = 1;
+	o.key[0].path = key;
 	for (unsigned int k = 0; k < n; k++) {
 		FILE *f;
 
@@ -132,7 +224,7 @@ void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsi
 			abort();
 		o.image[k] = (struct fit_create_image){ .path = path[k], .component = s[k].comp,
 							.version = s[k].version, .base_version = s[k].base,
-							.security_version = s[k].sv };
+							.security_version = s[k].sv, .requires = s[k].requires };
 	}
 	if (fit_create(&o, &err)) {
 		fprintf(stderr, "fit_create: %s\n", err.msg);

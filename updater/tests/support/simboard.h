@@ -23,19 +23,40 @@
 
 extern const char *const sim_comps[SIM_COMPS];
 
+#define SIM_CMDLINE_MAX 128
+
+/**
+ * struct simboard
+ * @cmdline: the kernel command line of the running boot, as U-Boot's script
+ *           passed it ("slotflip.kernel=a"; sim_uboot() sets it)
+ */
 struct simboard {
 	struct sysconf sys;
 	struct fake_slots slots;
 	struct fake_env env;
 	struct power power;
 	struct sf_ctx ctx;
+	char cmdline[SIM_CMDLINE_MAX];
 };
 
-/** simboard_init() - a board with zeroed slots and a factory-fresh env */
+/** simboard_init() - a board with zeroed slots and a factory-fresh env, running slot a */
 void simboard_init(struct simboard *b, const struct keyring *keys);
 
-/** simboard_restore() - give @dst the storage contents of @src; power on */
+/** simboard_restore() - give @dst the storage contents of @src and its command line; power on */
 void simboard_restore(struct simboard *dst, const struct simboard *src);
+
+/**
+ * sim_uboot() - what U-Boot's boot script (boot/boot.cmd, steps 1 to 3) does
+ * at power-on, for the components with activation = "reboot": from the
+ * current environment copy, spend a try of an armed trial and boot it, or fall
+ * it back when no try is left ("tries-exhausted"), or boot the active slot;
+ * store what changed as the script does (fake_env_uboot_store()); set
+ * @b->cmdline to the slots booted. No valid copy: slot a, nothing written. A
+ * try that cannot be stored is not spent (the active slot boots).
+ * Return: 0 once the kernel starts; -EIO when the power went during the store
+ * (nothing booted).
+ */
+int sim_uboot(struct simboard *b);
 
 /** simboard_free() - release the slots */
 void simboard_free(struct simboard *b);
@@ -46,11 +67,16 @@ const uint8_t *sim_image(const char *comp, const char *version);
 /** sim_holds() - does @dev hold exactly the image of @comp @version, durably and now? */
 bool sim_holds(const struct fake_dev *dev, const char *comp, const char *version);
 
+/**
+ * struct sim_spec - one image of a simulated bundle
+ * @requires: NULL, or its `slotflip,requires` ("comp>=ver" entries separated by ',')
+ */
 struct sim_spec {
 	const char *comp;
 	const char *version;
 	uint32_t sv;
 	const char *base;
+	const char *requires;
 };
 
 /**
