@@ -55,6 +55,20 @@ static void refused(void *blob, size_t size, int reason, const char *what)
 	refused_sized(blob, size, FIT_SIZE_UNKNOWN, reason, what);
 }
 
+/* As refused(), and the message holds @where: the one line must say what was wrong and where. */
+static void refused_saying(void *blob, size_t size, int reason, const char *where, const char *what)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err;
+	int ret;
+
+	ret = verify(blob, size, FIT_SIZE_UNKNOWN, b, &err);
+	is_reason(ret, &err, reason, "%s: refused", what);
+	ok(strstr(err.msg, where) != NULL, "  the message says '%s': %s", where, err.msg);
+	free(b);
+	free(blob);
+}
+
 static void accepted(void *blob, size_t size, const char *what)
 {
 	struct fit_bundle *b = calloc(1, sizeof(*b));
@@ -612,7 +626,9 @@ static void test_hashed_strings(void)
 
 		hs[1] = cpu_to_fdt32(fdt_size_dt_strings(blob) + 1);
 	}
-	refused(blob, size, SF_R_MALFORMED, "hashed-strings beyond the strings block");
+	/* refused by the signature node's own check, which names the node (the digest's bound would not) */
+	refused_saying(blob, size, SF_R_MALFORMED, "signature-1 of configuration 'conf-1': hashed-strings size",
+		       "hashed-strings beyond the strings block");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	{
@@ -682,12 +698,12 @@ static void test_external_data(void)
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	set_u32(blob, IMG, "data-position", 16);
-	refused(blob, size, SF_R_LAYOUT, "data-position inside the header");
+	refused_saying(blob, size, SF_R_LAYOUT, "lies inside the header", "data-position inside the header");
 
 	/* the header's last byte is still the header */
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	set_u32(blob, IMG, "data-position", (uint32_t)size - 1);
-	refused(blob, size, SF_R_LAYOUT, "data starting on the header's last byte");
+	refused_saying(blob, size, SF_R_LAYOUT, "lies inside the header", "data starting on the header's last byte");
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	set_u32(blob, IMG, "data-position", (uint32_t)size);
 	accepted(blob, size, "data starting right after the header");
@@ -703,7 +719,7 @@ static void test_external_data(void)
 
 	blob = fb_make_bundle(two, 2, &dev, &size);
 	set_u32(blob, "/images/libc-1", "data-position", 4096 + 4999);
-	refused(blob, size, SF_R_LAYOUT, "overlapping images");
+	refused_saying(blob, size, SF_R_LAYOUT, "the data of images 'webkit-1' and 'libc-1' overlap", "overlapping images");
 
 }
 
