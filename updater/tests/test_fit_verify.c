@@ -451,20 +451,28 @@ static void test_structure(void)
 	fb_prop(t, CONF, "loadables", "webkit@1", 9);
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in an image name");
+	refused_saying(blob, size, SF_R_MALFORMED, "node '/images/webkit@1' has a unit address", "'@' in an image name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_rename(t, CONF, "conf@1");
 	fb_prop_str(t, "/configurations", "default", "conf@1");
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in a configuration name");
+	refused_saying(blob, size, SF_R_MALFORMED, "has a unit address", "'@' in a configuration name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_rename(t, IMG "/hash-1", "hash-1@0");
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in a hash node name");
+	refused_saying(blob, size, SF_R_MALFORMED, "node '/images/webkit-1/hash-1@0' has a unit address",
+		       "'@' in a hash node name");
+
+	/* the root's name is empty (DTSpec): refused before any signature, saying so */
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, "/", "fit");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused_saying(blob, size, SF_R_MALFORMED, "root node has a name", "a root node with a name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_add(t, "/images", "webkit-1");
