@@ -1006,6 +1006,8 @@ static void test_input(void)
 		*lenp = cpu_to_fdt32(fdt_size_dt_struct(blob) - (uint32_t)off - 12 + 1);
 		is_reason(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), &err, SF_R_MALFORMED,
 			  "property length one byte past the block");
+		ok(strstr(err.msg, "property in '" IMG "' runs past the structure block") != NULL,
+		   "  the message names the node: %s", err.msg);
 	}
 	free(blob);
 	is_reason(fit_verify(junk, 0, 0, NULL, b, &err), &err, SF_R_KEYRING, "no keyring, no verification");
