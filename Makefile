@@ -11,7 +11,8 @@
 #   make demo                 set-up, then the update story on a simulated board
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
 #   make lint                 clang-tidy and cppcheck over the verifier and env code
-#   make bench                benchmarks (install speed and memory against RAUC and SWUpdate)
+#   make bench                benchmarks (install speed and memory against RAUC and SWUpdate;
+#                             delta bundles on Debian security updates: make bench-delta alone)
 #   make qemu-test            the boot chain in QEMU (U-Boot, Linux, slotflip)
 #   make qemu-demo            soft restart, fallback and removal in QEMU, readable
 #   make qemu-bench           soft-restart activation against a reboot, in QEMU
@@ -89,8 +90,8 @@ test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
-.PHONY: all install check check-fast mutate tests demo fuzz lint bench qemu-test qemu-demo clean distclean menuconfig \
-	defconfig savedefconfig help deps cross-deps all-defconfigs
+.PHONY: all install check check-fast mutate tests demo fuzz lint bench bench-delta qemu-test qemu-demo clean distclean \
+	menuconfig defconfig savedefconfig help deps cross-deps all-defconfigs
 .DEFAULT_GOAL := all
 
 all: $(O)/slotflip
@@ -224,6 +225,13 @@ bench:
 	$(Q)scripts/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory O=$(O) all $(O)/scripts/bench/onepass
 	$(Q)scripts/bench/bench.sh $(O)
+	$(Q)scripts/bench/delta.sh $(O)
+
+# the delta part of make bench alone (its section of docs/bench.md)
+bench-delta:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory O=$(O) all
+	$(Q)scripts/bench/delta.sh $(O)
 
 help:
 	@sed -n '2,21p' Makefile | sed 's/^# \{0,1\}//'

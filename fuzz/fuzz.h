@@ -2,8 +2,9 @@
 /*
  * fuzz — the fuzz harnesses of slotflip (fuzz/fuzz_*.c), one per untrusted
  * input: the bundle header (fuzz_fit), the planner fed with a parsed bundle and
- * an environment (fuzz_plan), and the environment's on-storage format and
- * configuration (fuzz_env).
+ * an environment (fuzz_plan), the environment's on-storage format and
+ * configuration (fuzz_env), and delta payloads, with the encoder's round trip
+ * (fuzz_delta).
  *
  * Each harness is an LLVMFuzzerTestOneInput(). `make fuzz` links it with
  * libFuzzer (clang -fsanitize=fuzzer,address,undefined); `make tests` links it
@@ -36,7 +37,7 @@ void fuzz_check(int cond, const char *what);
 
 /*
  * fuzz_deep - inputs that went all the way (a header that verified, a plan
- * that was made, a state read from a valid copy): the replay driver demands at
+ * that was made, a state read from a valid copy, a delta applied to its end): the replay driver demands at
  * least one per corpus, so a seed corpus that stopped reaching the code it was
  * made for fails the tests.
  */

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install the Debian packages a slotflip target needs, only when one is missing.
 #
-#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, Kconfiglib) and
-#                             its man pages (scdoc)
+#   scripts/deps.sh build     compile slotflip (libfdt, mbedTLS, libubootenv, liblzma, libdivsufsort,
+#                             Kconfiglib) and its man pages (scdoc)
 #   scripts/deps.sh check     build + what the host tests use (dtc, mkimage, fw_printenv, openssl,
 #                             QEMU + U-Boot for the boot script tests, mender-client and
 #                             mender-artifact (and busybox) for the update module, groff and
@@ -10,7 +10,8 @@
 #                             make lint (clang-tidy, cppcheck)
 #   scripts/deps.sh qemu      check + what the QEMU system tests use (U-Boot ROM, kernel, busybox)
 #   scripts/deps.sh fuzz      clang and libFuzzer
-#   scripts/deps.sh bench     qemu + RAUC, SWUpdate and the plotting tools
+#   scripts/deps.sh bench     qemu + RAUC, SWUpdate, the plotting tools, and erofs-utils, bsdiff,
+#                             xdelta3, zstd (the delta comparison)
 #   scripts/deps.sh cross-arm64|cross-armhf
 #                             build with CROSS_COMPILE=aarch64-linux-gnu- / arm-linux-gnueabihf-:
 #                             the cross compiler and the :arm64 / :armhf libraries (Debian
@@ -32,13 +33,13 @@
 # 2 usage.
 set -eu
 
-build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev scdoc"
+build="make gcc libc6-dev pkg-config python3 python3-kconfiglib libfdt-dev libmbedtls-dev libubootenv-dev liblzma-dev libdivsufsort-dev scdoc"
 check="$build systemd device-tree-compiler u-boot-tools libubootenv-tool openssl coreutils clang-tidy cppcheck qemu-system-x86 u-boot-qemu fdisk e2fsprogs dosfstools mtools mender-client mender-artifact busybox-static groff-base man-db bsdextrautils shellcheck"
 qemu="$check linux-image-cloud-amd64 busybox-static cpio erofs-utils python3 mmdebstrap kmod"
 fuzz="$build clang libclang-rt-14-dev llvm"
-bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux"
+bench="$check rauc swupdate gnuplot-nox squashfs-tools dbus cpio time binutils util-linux erofs-utils bsdiff xdelta3 zstd"
 # ARCH:TRIPLET of the cross targets; their libraries are the :ARCH builds
-cross_libs="libfdt1 libmbedtls-dev libubootenv-dev"
+cross_libs="libfdt1 libmbedtls-dev libubootenv-dev liblzma-dev libdivsufsort-dev"
 
 case "${1:-}" in
 build) want=$build ;;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Static analysis of the code that reads untrusted input and the environment:
+# Static analysis of the code that reads untrusted input (bundles, deltas) and the environment:
 # clang-tidy with the checks of .clang-tidy, then cppcheck. Part of make check.
 #
 #   scripts/lint.sh BUILD_DIR     (its include/generated/autoconf.h is used)
@@ -14,7 +14,7 @@ for tool in clang-tidy cppcheck; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "lint: $tool not found (scripts/deps.sh check)" >&2; exit 2; }
 done
 [ -f "$autoconf" ] || { echo "lint: $autoconf missing (build first)" >&2; exit 2; }
-files=$(ls updater/fit/*.c updater/io/env*.c updater/io/sysconf.c)
+files=$(ls updater/fit/*.c updater/io/env*.c updater/io/sysconf.c updater/delta/*.c)
 cflags="-std=gnu11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -include $autoconf -Iinclude -Iupdater"
 log=$(mktemp)
 trap 'rm -rf "$log" "$log.d"' EXIT

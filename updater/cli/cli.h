@@ -171,7 +171,8 @@ struct fit_create_opts;
  * anywhere (-o and -b once each; -k once per signing key, each optionally
  * followed by one -n naming it), then one group per image, each ended by
  * --image FILE after its --component, --version and --security-version (and
- * optional --base-version, --requires), each given once per group
+ * optional --base-version, --requires), each given once per group; --delta-from
+ * ACTIVE right after an --image makes that image a delta from ACTIVE
  * @argc, @argv: from "create" on
  * @out:        the bundle to make; its strings point into @argv
  * @err:        failure reason

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* bundle create | verify | info: the host side, with the device's verifier. */
+/* bundle create | delta | verify | info: the host side, with the device's verifier. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/bundle.h"
+#include "delta/delta_file.h"
+#include "delta/delta_format.h"
 #include "fit/fit_create.h"
 #include "fit/keyring.h"
 #include "sf_kconfig.h"
@@ -15,7 +19,7 @@
 static const char create_usage[] =
 	"usage: slotflip bundle create [--json] -o OUT -b BOARD -k KEY [-n NAME] [-k KEY [-n NAME]]... IMAGE...\n"
 	"  IMAGE: --component C --version V --security-version N [--base-version B]\n"
-	"         [--requires 'c>=v,...'] --image FILE\n"
+	"         [--requires 'c>=v,...'] --image FILE [--delta-from ACTIVE]\n"
 	"\n"
 	"Makes a bundle: a FIT image with external data, as 'mkimage -E -p 0x1000' lays it out,\n"
 	"signed by each key in a signature node of its own.\n"
@@ -31,6 +35,8 @@ static const char create_usage[] =
 	"  --base-version B          the baseline a patch installs on (needed by a patch version)\n"
 	"  --requires 'c>=v,...'     other components it needs, at or above a version\n"
 	"  --image FILE              the image data; ends the group (each option once per group)\n"
+	"  --delta-from ACTIVE       right after an --image: ship it as a delta from ACTIVE, the\n"
+	"                            image the device runs (docs/bundles.md)\n"
 	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
 
 static const char verify_usage[] =
@@ -51,11 +57,21 @@ static const char info_usage[] =
 	"the verifier apply, and every string is shown as printable text.\n"
 	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
 
+static const char delta_usage[] =
+	"usage: slotflip bundle delta [--json] -o DELTA ACTIVE NEW\n"
+	"\n"
+	"Makes the delta from ACTIVE (the image the device runs) to NEW, for a bundle made with\n"
+	"mkimage: prints the properties of its image node (slotflip,delta and the sizes and\n"
+	"sha256 of both images) for the .its, whose data is /incbin/(\"DELTA\").\n"
+	"  -o, --output DELTA        the delta file (written beside DELTA, then renamed over it)\n"
+	"  --json                    one JSON result object on standard output (docs/agent.md)\n";
+
 static const char bundle_usage[] =
-	"usage: slotflip bundle create|verify|info [--json] ...\n"
-	"       slotflip bundle help [create|verify|info]\n"
+	"usage: slotflip bundle create|delta|verify|info [--json] ...\n"
+	"       slotflip bundle help [create|delta|verify|info]\n"
 	"\n"
 	"  create   make and sign a bundle\n"
+	"  delta    make a delta image for a bundle made with mkimage\n"
 	"  verify   check a bundle with the installer's verifier\n"
 	"  info     show a bundle's header, unverified\n"
 	"\n"
@@ -118,6 +134,19 @@ static int group_option(struct create_parse *p, int opt, const char *arg, struct
 	return 0;
 }
 
+/* --delta-from: belongs to the --image just before it, once. */
+static int delta_option(struct create_parse *p, const char *arg, struct sf_err *err)
+{
+	struct fit_create_image *last = p->o.n_images ? &p->o.image[p->o.n_images - 1] : NULL;
+
+	if (!last || p->cur.component || p->cur.version || p->cur.base_version || p->cur.requires || p->have_sv)
+		return usage_error(err, create_usage, "--delta-from must follow the --image it belongs to", arg);
+	if (last->delta_from)
+		return usage_error(err, create_usage, "--delta-from given twice for one --image", arg);
+	last->delta_from = arg;
+	return 0;
+}
+
 static int end_group(struct create_parse *p, const char *file, struct sf_err *err)
 {
 	if (!p->cur.component || !p->cur.version || !p->have_sv)
@@ -164,7 +193,7 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		{ "component", required_argument, NULL, 'C' },	    { "version", required_argument, NULL, 'V' },
 		{ "security-version", required_argument, NULL, 'S' }, { "base-version", required_argument, NULL, 'B' },
 		{ "requires", required_argument, NULL, 'R' },	    { "image", required_argument, NULL, 'I' },
-		{ NULL, 0, NULL, 0 },
+		{ "delta-from", required_argument, NULL, 'D' },	    { NULL, 0, NULL, 0 },
 	};
 	struct create_parse *p;
 	int opt, ret = 0;
@@ -178,6 +207,8 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 			ret = global_option(p, opt, optarg, err);
 		else if (opt == 'I')
 			ret = end_group(p, optarg, err);
+		else if (opt == 'D')
+			ret = delta_option(p, optarg, err);
 		else if (strchr("CVSBR", opt))
 			ret = group_option(p, opt, optarg, err);
 		else
@@ -191,6 +222,30 @@ int cli_parse_bundle_create(int argc, char **argv, struct fit_create_opts *out, 
 		*out = p->o;
 	free(p);
 	return ret;
+}
+
+static void hex_of(char *out, const uint8_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", v[i]);
+}
+
+/* The "delta" member: a delta image's source and target, or a delta file made. */
+static void delta_fields(struct json *j, const char *format, uint64_t source_size, const uint8_t *source_sha256,
+			 uint64_t target_size, const uint8_t *target_sha256)
+{
+	char hex[2 * SHA256_LEN + 1];
+
+	json_key(j, "delta");
+	json_obj(j);
+	json_kstr(j, "format", format);
+	json_kuint(j, "source_size", source_size);
+	hex_of(hex, source_sha256, SHA256_LEN);
+	json_kstr(j, "source_sha256", hex);
+	json_kuint(j, "target_size", target_size);
+	hex_of(hex, target_sha256, SHA256_LEN);
+	json_kstr(j, "target_sha256", hex);
+	json_end(j);
 }
 
 /* The JSON members of a header: what `bundle info` and `bundle verify` show. */
@@ -224,9 +279,11 @@ static void bundle_fields(struct json *j, const struct fit_bundle *b)
 		json_end(j);
 		json_kuint(j, "data_offset", img->data_offset);
 		json_kuint(j, "data_size", img->data_size);
-		for (unsigned int i = 0; i < SHA256_LEN; i++)
-			snprintf(hex + 2 * (size_t)i, 3, "%02x", img->sha256[i]);
+		hex_of(hex, img->sha256, SHA256_LEN);
 		json_kstr(j, "sha256", hex);
+		if (img->delta.format[0])
+			delta_fields(j, img->delta.format, img->delta.source_size, img->delta.source_sha256,
+				     img->delta.target_size, img->delta.target_sha256);
 		json_end(j);
 	}
 	json_end(j);
@@ -263,6 +320,11 @@ static void print_bundle(const struct fit_bundle *b)
 			       img->requires[r].version);
 		printf(", %llu bytes at %llu\n", (unsigned long long)img->data_size,
 		       (unsigned long long)img->data_offset);
+		if (img->delta.format[0])
+			printf("    delta %s: %llu bytes from an active slot holding %llu bytes (sha256 %02x%02x%02x%02x...)\n",
+			       img->delta.format, (unsigned long long)img->delta.target_size,
+			       (unsigned long long)img->delta.source_size, img->delta.source_sha256[0],
+			       img->delta.source_sha256[1], img->delta.source_sha256[2], img->delta.source_sha256[3]);
 	}
 }
 
@@ -435,6 +497,79 @@ static int bundle_create(int argc, char **argv, bool json, struct shown *s, stru
 	return ret;
 }
 
+static void print_hex_prop(const char *name, const uint8_t *v, size_t n)
+{
+	printf("%s = [", name);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%02x", i ? " " : "", v[i]);
+	printf("];\n");
+}
+
+/* Writes the delta from @active to @new into @out (beside it, then renamed over it). */
+static int write_delta(const char *active, const char *new, const char *out, struct delta_desc *d, struct sf_err *err)
+{
+	char *tmp = NULL;
+	int fd, ret;
+
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = sf_fail_errno(err, SF_R_OUTPUT_IO, errno, "cannot create '%s'", tmp);
+		free(tmp);
+		return ret;
+	}
+	ret = delta_file_make(active, new, FIT_IMAGE_MAX, NULL, fd, d, err);
+	if (!ret && (fchmod(fd, 0644) || fsync(fd)))
+		ret = sf_fail_errno(err, SF_R_OUTPUT_IO, errno, "cannot write '%s'", tmp);
+	if (close(fd) && !ret)
+		ret = sf_fail_errno(err, SF_R_OUTPUT_IO, errno, "cannot write '%s'", tmp);
+	if (!ret && rename(tmp, out))
+		ret = sf_fail_errno(err, SF_R_OUTPUT_IO, errno, "cannot write '%s'", out);
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+/* `bundle delta -o DELTA ACTIVE NEW`: the delta file and the properties its .its image node needs. */
+static int bundle_delta(struct cli *c, int argc, char **argv, struct sf_err *err)
+{
+	static const struct option opts[] = { { "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 } };
+	const char *out = NULL;
+	struct delta_desc d;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (opt != 'o')
+			return usage_error(err, delta_usage, "unknown option or missing value", bad_option(argv));
+		if (out)
+			return usage_error(err, delta_usage, "-o given twice", optarg);
+		out = optarg;
+	}
+	if (argc - optind != 2 || !out)
+		return usage_error(err, delta_usage, "-o, the active image and the new image are needed", NULL);
+	json_kstr(&c->out, "output", out);
+	ret = write_delta(argv[optind], argv[optind + 1], out, &d, err);
+	if (ret)
+		return ret;
+	delta_fields(&c->out, DELTA_FORMAT_NAME, d.source_size, d.source_sha256, d.target_size, d.target_sha256);
+	json_kuint(&c->out, "size", d.payload_size);
+	if (c->json)
+		return 0;
+	/* the image node's properties; data = /incbin/(DELTA) carries the payload */
+	printf("slotflip,delta = \"%s\";\n", DELTA_FORMAT_NAME);
+	printf("slotflip,delta-source-size = /bits/ 64 <%llu>;\n", (unsigned long long)d.source_size);
+	print_hex_prop("slotflip,delta-source-sha256", d.source_sha256, SHA256_LEN);
+	printf("slotflip,delta-target-size = /bits/ 64 <%llu>;\n", (unsigned long long)d.target_size);
+	print_hex_prop("slotflip,delta-target-sha256", d.target_sha256, SHA256_LEN);
+	fprintf(stderr, "delta: %llu bytes (%s), %llu -> %llu bytes, %llu operations, transforms 0x%x\n",
+		(unsigned long long)d.payload_size, out, (unsigned long long)d.source_size,
+		(unsigned long long)d.target_size, (unsigned long long)d.stats.ops, d.stats.flags);
+	return 0;
+}
+
 /* --help or -h anywhere before "--": the full usage. */
 static bool wants_help(int argc, char **argv)
 {
@@ -454,6 +589,8 @@ static const char *usage_of(const char *sub)
 		return verify_usage;
 	if (!strcmp(sub, "info"))
 		return info_usage;
+	if (!strcmp(sub, "delta"))
+		return delta_usage;
 	return NULL;
 }
 
@@ -491,6 +628,10 @@ int cmd_bundle(struct cli *c, int argc, char **argv, struct sf_err *err)
 			      bundle_create(argc - 1, argv + 1, c->json, s, err) :
 			      sf_fail(err, SF_R_USAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
 		created_fields(&c->out, s);
+	} else if (!strcmp(sub, "delta")) {
+		ret = IS_ENABLED(CONFIG_BUNDLE_CREATE) ?
+			      bundle_delta(c, argc - 1, argv + 1, err) :
+			      sf_fail(err, SF_R_USAGE, "this slotflip was built without CONFIG_BUNDLE_CREATE");
 	} else {
 		ret = !strcmp(sub, "verify") ? bundle_verify_cmd(c, argc - 1, argv + 1, c->json, s, err) :
 					       bundle_info(argc - 1, argv + 1, c->json, s, err);

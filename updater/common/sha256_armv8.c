@@ -54,20 +54,7 @@ SHA256_ARMV8_TARGET void sha256_cpu_blocks(uint32_t h[8], const uint8_t *p, size
 		m1 = LOAD(p + 16);
 		m2 = LOAD(p + 32);
 		m3 = LOAD(p + 48);
-		ROUNDS4(m0, 0);
-		ROUNDS4(m1, 4);
-		ROUNDS4(m2, 8);
-		ROUNDS4(m3, 12);
-		for (int k = 16; k < 64; k += 16) {
-			SCHEDULE(m0, m1, m2, m3);
-			ROUNDS4(m0, k);
-			SCHEDULE(m1, m2, m3, m0);
-			ROUNDS4(m1, k + 4);
-			SCHEDULE(m2, m3, m0, m1);
-			ROUNDS4(m2, k + 8);
-			SCHEDULE(m3, m0, m1, m2);
-			ROUNDS4(m3, k + 12);
-		}
+		SHA256_CPU_ROUNDS(m0, m1, m2, m3);
 		abcd = vaddq_u32(abcd, save_abcd);
 		efgh = vaddq_u32(efgh, save_efgh);
 	}

@@ -39,6 +39,31 @@ struct sha256_cpu {
 /** sha256_cpu_k - the 64 round constants (FIPS 180-4, 4.2.2), 16-byte aligned */
 extern const uint32_t sha256_cpu_k[64];
 
+/*
+ * SHA256_CPU_ROUNDS() - the 64 rounds of one block over its four message
+ * vectors, as both instruction sets take them: four rounds at a time, the
+ * message schedule four words at a time. The architecture's file defines
+ * ROUNDS4(msg, k) (rounds k..k+3 on @msg) and SCHEDULE(w0, w1, w2, w3) (the
+ * next four words into @w0) with its instructions.
+ */
+#define SHA256_CPU_ROUNDS(m0, m1, m2, m3)                  \
+	do {                                               \
+		ROUNDS4(m0, 0);                            \
+		ROUNDS4(m1, 4);                            \
+		ROUNDS4(m2, 8);                            \
+		ROUNDS4(m3, 12);                           \
+		for (int k_ = 16; k_ < 64; k_ += 16) {     \
+			SCHEDULE(m0, m1, m2, m3);          \
+			ROUNDS4(m0, k_);                   \
+			SCHEDULE(m1, m2, m3, m0);          \
+			ROUNDS4(m1, k_ + 4);               \
+			SCHEDULE(m2, m3, m0, m1);          \
+			ROUNDS4(m2, k_ + 8);               \
+			SCHEDULE(m3, m0, m1, m2);          \
+			ROUNDS4(m3, k_ + 12);              \
+		}                                          \
+	} while (0)
+
 /** sha256_cpu_usable() - the CPU has the instructions (architecture's file) */
 int sha256_cpu_usable(void);
 /** sha256_cpu_name() - what the instructions are called, e.g. "ARMv8 crypto extensions" */

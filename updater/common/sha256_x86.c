@@ -61,20 +61,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_cpu_blocks(uint32_t h[8]
 		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
 		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
 		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
-		ROUNDS4(m0, 0);
-		ROUNDS4(m1, 4);
-		ROUNDS4(m2, 8);
-		ROUNDS4(m3, 12);
-		for (int k = 16; k < 64; k += 16) {
-			SCHEDULE(m0, m1, m2, m3);
-			ROUNDS4(m0, k);
-			SCHEDULE(m1, m2, m3, m0);
-			ROUNDS4(m1, k + 4);
-			SCHEDULE(m2, m3, m0, m1);
-			ROUNDS4(m2, k + 8);
-			SCHEDULE(m3, m0, m1, m2);
-			ROUNDS4(m3, k + 12);
-		}
+		SHA256_CPU_ROUNDS(m0, m1, m2, m3);
 		abef = _mm_add_epi32(abef, save_abef);
 		cdgh = _mm_add_epi32(cdgh, save_cdgh);
 	}

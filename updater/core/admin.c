@@ -170,29 +170,41 @@ out:
 	return ret;
 }
 
+/*
+ * Component @name (index *@i), a session loaded (*@s) and a copy of its state
+ * to change (*@st); the caller frees both, also on failure.
+ */
+static int load_one(const struct sf_ctx *ctx, const char *name, struct sf_session **s, struct sys_state **st,
+		    int *i, struct sf_err *err)
+{
+	int ret;
+
+	*i = sysconf_find(ctx->sys, name);
+	if (*i < 0)
+		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
+	*s = calloc(1, sizeof(**s));
+	*st = malloc(sizeof(**st));
+	if (!*s || !*st)
+		return sf_fail(err, SF_R_NO_MEMORY, "out of memory");
+	ret = sf_load(ctx, *s, err);
+	if (!ret)
+		**st = (*s)->st;
+	return ret;
+}
+
 int sf_remove(const struct sf_ctx *ctx, const char *name, const struct sf_restart *restart, int *active,
 	      struct sf_err *err)
 {
-	struct sf_session *s;
-	struct sys_state *st;
+	struct sf_session *s = NULL;
+	struct sys_state *st = NULL;
 	struct comp_state *c;
 	bool switched = false;
 	struct sf_err serr;
 	int i, ret, sret;
 
-	i = sysconf_find(ctx->sys, name);
-	if (i < 0)
-		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
-	s = calloc(1, sizeof(*s));
-	st = malloc(sizeof(*st));
-	if (!s || !st) {
-		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory");
-		goto out;
-	}
-	ret = sf_load(ctx, s, err);
+	ret = load_one(ctx, name, &s, &st, &i, err);
 	if (ret)
 		goto out;
-	*st = s->st;
 	c = &st->c[i];
 	if (c->broken) {
 		ret = broken(st, i, err);
@@ -266,21 +278,12 @@ static bool never_ran(const struct sys_state *st, const struct kv *env, unsigned
 
 int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair *r, struct sf_err *err)
 {
-	struct sf_session *s;
-	struct sys_state *st;
+	struct sf_session *s = NULL;
+	struct sys_state *st = NULL;
 	bool floor_ok;
 	int i, ret;
 
-	i = sysconf_find(ctx->sys, name);
-	if (i < 0)
-		return sf_fail(err, SF_R_UNKNOWN_COMPONENT, "unknown component '%s'", name);
-	s = calloc(1, sizeof(*s));
-	st = malloc(sizeof(*st));
-	if (!s || !st) {
-		ret = sf_fail(err, SF_R_NO_MEMORY, "out of memory");
-		goto out;
-	}
-	ret = sf_load(ctx, s, err);
+	ret = load_one(ctx, name, &s, &st, &i, err);
 	if (ret)
 		goto out;
 	if (!s->st.c[i].broken) {
@@ -289,7 +292,6 @@ int sf_repair(const struct sf_ctx *ctx, const char *name, const struct sf_repair
 			      name);
 		goto out;
 	}
-	*st = s->st;
 	state_salvage(&st->c[i], &s->env, name, r->active, &floor_ok);
 	/* an image that never ran is dropped as a removal of a trial would: never activated, its set falls back */
 	if (st->c[i].bad == SLOT_NONE && never_ran(st, &s->env, (unsigned int)i, slot_other(r->active))) {

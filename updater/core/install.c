@@ -16,6 +16,7 @@
 
 #include "core/bundle.h"
 #include "core/core.h"
+#include "core/delta_apply.h"
 #include "core/stream.h"
 #include "plan/plan.h"
 
@@ -158,6 +159,25 @@ static int close_targets(struct install *in, int ret)
 	return ret;
 }
 
+/* A delta image: the pipeline pulls its target from the decoder (core/delta_apply.h). */
+static int start_delta(struct install *in, const struct plan_item *it, struct stream_job *job,
+		       struct delta_apply **da)
+{
+	const struct sysconf_comp *sc = &in->ctx->sys->c[it->comp];
+	int active = in->sess.st.c[it->comp].active;
+	char what[SYSCONF_PATH_MAX + 64];
+	int ret;
+
+	snprintf(what, sizeof(what), "active slot %s of %s (%s)", slot_name(active), sc->name, sc->slot[active]);
+	ret = delta_apply_start(in->ctx, &in->bundle.image[it->image], sc->slot[active], what, in->src, da, in->err);
+	job->fill = delta_apply_fill;
+	job->fill_priv = *da;
+	/* the decoder is the bottleneck, not the chunk size: its memory comes from the pipeline's */
+	if (job->chunk > DELTA_APPLY_CHUNK)
+		job->chunk = DELTA_APPLY_CHUNK;
+	return ret;
+}
+
 /*
  * Stream image @k into its slot, hashing exactly the bytes written and reading
  * them back as they reach the device, then sync.
@@ -166,34 +186,41 @@ static int write_image(struct install *in, unsigned int k)
 {
 	const struct plan_item *it = &in->plan.item[k];
 	const struct fit_image *img = &in->bundle.image[it->image];
-	struct stream_job job = { .src = in->src, .size = img->data_size, .chunk = in->chunk, .ops = in->ctx->slot,
-				  .wh = in->wh[k], .rh = in->rh[k], .hops = in->hops, .hash = in->hash,
-				  .what = in->what[k], .progress = on_write, .priv = in, .stop = in->ctx->stop };
+	struct stream_job job = { .src = in->src, .size = fit_image_size(img), .chunk = in->chunk,
+				  .ops = in->ctx->slot, .wh = in->wh[k], .rh = in->rh[k], .hops = in->hops,
+				  .hash = in->hash, .what = in->what[k], .progress = on_write, .priv = in,
+				  .stop = in->ctx->stop };
+	struct delta_apply *da = NULL;
 	uint8_t digest[SHA256_LEN];
 	int ret;
 
 	in->cur_comp = in->ctx->sys->c[it->comp].name;
-	in->cur_size = img->data_size;
+	in->cur_size = job.size;
 	ret = src_skip_to(in->src, img->data_offset, in->err);
-	report(in, "write", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
-	report(in, "readback", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
+	if (!ret && img->delta.format[0])
+		ret = start_delta(in, it, &job, &da);
+	report(in, "write", in->cur_comp, SF_PROGRESS_START, 0, job.size);
+	report(in, "readback", in->cur_comp, SF_PROGRESS_START, 0, job.size);
 	ret = ret ?: stream_copy(&job, digest, in->err);
 	if (!ret) {
-		report(in, "write", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
-		report(in, "readback", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
+		report(in, "write", in->cur_comp, SF_PROGRESS_END, job.size, job.size);
+		report(in, "readback", in->cur_comp, SF_PROGRESS_END, job.size, job.size);
 	}
-	if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
+	if (!ret && da)
+		ret = delta_apply_finish(da, digest, in->err);
+	else if (!ret && memcmp(digest, img->sha256, SHA256_LEN))
 		ret = sf_fail(in->err, SF_R_HASH_MISMATCH,
 			      "image '%s' (%s): the payload (%llu bytes at offset %llu) does not match its signed sha256",
 			      img->node, img->component, (unsigned long long)img->data_size,
 			      (unsigned long long)img->data_offset);
+	delta_apply_free(da);
 	if (!ret) {
-		report(in, "sync", in->cur_comp, SF_PROGRESS_START, 0, img->data_size);
+		report(in, "sync", in->cur_comp, SF_PROGRESS_START, 0, job.size);
 		ret = job.ops->sync(job.wh);
 		if (ret)
 			ret = sf_fail_errno(in->err, SF_R_SLOT_IO, ret, "cannot sync %s", in->what[k]);
 		else
-			report(in, "sync", in->cur_comp, SF_PROGRESS_END, img->data_size, img->data_size);
+			report(in, "sync", in->cur_comp, SF_PROGRESS_END, job.size, job.size);
 	}
 	return ret;
 }
@@ -275,6 +302,8 @@ static int run(struct install *in)
 		return ret;
 	sort_by_offset(in);
 	ret = check_room(in);
+	/* a delta applies only to the image it was made from: checked before anything is written */
+	ret = ret ?: delta_apply_check_sources(in->ctx, &in->bundle, &in->plan, &in->sess.st, in->chunk, in->err);
 	ret = ret ?: open_targets(in);
 	if (ret)
 		return ret;

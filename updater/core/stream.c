@@ -187,7 +187,7 @@ static int produce(struct pipe *p, struct sf_err *err)
 				      job->what, (unsigned long long)off);
 			break;
 		}
-		ret = src_read(job->src, b->data, n, err);
+		ret = job->fill ? job->fill(job->fill_priv, b->data, n, err) : src_read(job->src, b->data, n, err);
 		if (ret)
 			break;
 		off += n;

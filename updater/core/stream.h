@@ -47,6 +47,10 @@
  * @priv:     its argument
  * @stop:     may be NULL; the copy stops before its next chunk once it points
  *            at a non-zero value
+ * @fill:     when set, where the image's bytes come from instead of @src
+ *            (a delta being applied: core/delta_apply.h); same contract as
+ *            src_read()
+ * @fill_priv: its argument
  */
 struct stream_job {
 	struct src *src;
@@ -61,6 +65,8 @@ struct stream_job {
 	void (*progress)(void *priv, uint64_t written, uint64_t verified);
 	void *priv;
 	const volatile sig_atomic_t *stop;
+	int (*fill)(void *priv, void *buf, size_t len, struct sf_err *err);
+	void *fill_priv;
 };
 
 /**

@@ -26,7 +26,9 @@
  *    impossibly, or far away, is refused without any cryptography;
  *  - every image has a `hash-1` node with algo "sha256" and a 32-byte value,
  *    and valid slotflip metadata (text as common/text.h allows it), read from
- *    signed nodes only;
+ *    signed nodes only: for a delta image, a known delta format with all four
+ *    of its source and target sizes (1 byte to CONFIG_MAX_IMAGE_SIZE_MIB MiB)
+ *    and sha256 values, and none of them on a full image;
  *  - the file holds every byte the header places (when its size is known).
  *
  * Failures carry a reason (common/sf_err.h): SF_R_NOT_A_BUNDLE (no FIT
@@ -68,6 +70,28 @@ struct fit_require {
 	char version[SF_VERSION_MAX];
 };
 
+#define FIT_DELTA_FORMAT_MAX 16
+
+/**
+ * struct fit_delta - what a delta image's signed node says (all zero for a
+ * full image)
+ * @format:        `slotflip,delta`: the delta format ("sfdelta-1"); "" for a
+ *                 full image
+ * @source_size:   `slotflip,delta-source-size`: bytes the component's active
+ *                 slot must hold
+ * @source_sha256: `slotflip,delta-source-sha256`: their sha256
+ * @target_size:   `slotflip,delta-target-size`: bytes the delta makes (and the
+ *                 install writes)
+ * @target_sha256: `slotflip,delta-target-sha256`: their sha256
+ */
+struct fit_delta {
+	char format[FIT_DELTA_FORMAT_MAX];
+	uint64_t source_size;
+	uint8_t source_sha256[SHA256_LEN];
+	uint64_t target_size;
+	uint8_t target_sha256[SHA256_LEN];
+};
+
 /**
  * struct fit_image - one component image of the verified configuration
  * @node:             image node name under /images
@@ -79,7 +103,9 @@ struct fit_require {
  * @requires:         `slotflip,requires`
  * @data_offset:      absolute offset of the data in the bundle file/stream
  * @data_size:        `data-size`
- * @sha256:           the signed `hash-1/value`
+ * @sha256:           the signed `hash-1/value` (of the payload as shipped: for a
+ *                    delta, of the delta)
+ * @delta:            for a delta image, its description; format "" otherwise
  */
 struct fit_image {
 	char node[FIT_NAME_MAX];
@@ -92,7 +118,17 @@ struct fit_image {
 	uint64_t data_offset;
 	uint64_t data_size;
 	uint8_t sha256[SHA256_LEN];
+	struct fit_delta delta;
 };
+
+/**
+ * fit_image_size() - bytes an image occupies in its slot: the payload's for a
+ * full image, the target's for a delta
+ */
+static inline uint64_t fit_image_size(const struct fit_image *im)
+{
+	return im->delta.format[0] ? im->delta.target_size : im->data_size;
+}
 
 /**
  * struct fit_bundle - what a verified header says

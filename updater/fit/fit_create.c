@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,10 +28,13 @@
 #include <mbedtls/rsa.h>
 
 #include "common/text.h"
+#include "delta/delta_file.h"
+#include "delta/delta_format.h"
 #include "fit/fit_internal.h"
 #include "sf_kconfig.h"
 
 #define BUNDLE_ALIGN 4096ULL
+#define DELTA_ALIGN 8ULL /* a delta is small: no page of padding before it */
 #define SIG_MAX 1024 /* RSA-4096: 512 bytes */
 #define CONF_NAME "conf-1"
 
@@ -43,6 +47,7 @@ struct create_image {
 	int fd;
 	uint64_t size;
 	uint64_t position;
+	struct delta_desc delta; /* when in->delta_from is set */
 };
 
 struct create_key {
@@ -200,6 +205,26 @@ static int load_key(struct create_key *k, struct sf_err *err)
 	return 0;
 }
 
+/* A delta image's payload: made into an anonymous file that stands in for the image file. */
+static int open_delta(struct create_image *ci, struct sf_err *err)
+{
+	uint64_t max = (uint64_t)CONFIG_MAX_IMAGE_SIZE_MIB * 1024 * 1024;
+	int ret;
+
+	ci->fd = memfd_create("slotflip-delta", MFD_CLOEXEC);
+	if (ci->fd < 0)
+		return sf_fail_errno(err, SF_EIO, errno, "cannot make a file for the delta of '%s'", ci->in->path);
+	ret = delta_file_make(ci->in->delta_from, ci->in->path, max, NULL, ci->fd, &ci->delta, err);
+	if (ret) {
+		sf_err_prefix(err, "delta from '%s' to '%s'", ci->in->delta_from, ci->in->path);
+		return ret;
+	}
+	if (lseek(ci->fd, 0, SEEK_SET))
+		return sf_fail_errno(err, SF_EIO, errno, "delta of '%s'", ci->in->path);
+	ci->size = ci->delta.payload_size;
+	return 0;
+}
+
 /* An image file that cannot be used: the input reasons of a bundle, for the same problems. */
 static int image_fail(const struct create_image *ci, int errnum, struct sf_err *err)
 {
@@ -216,7 +241,14 @@ static int open_images(struct create_ctx *c, struct sf_err *err)
 	for (unsigned int i = 0; i < c->o->n_images; i++) {
 		struct create_image *ci = &c->img[i];
 		struct stat st;
+		int ret;
 
+		if (ci->in->delta_from) {
+			ret = open_delta(ci, err);
+			if (ret)
+				return ret;
+			continue;
+		}
 		ci->fd = open(ci->in->path, O_RDONLY | O_CLOEXEC);
 		if (ci->fd < 0 || fstat(ci->fd, &st))
 			return image_fail(ci, errno, err);
@@ -258,6 +290,16 @@ static int prop_list(void *fdt, const char *name, const char *const *s, unsigned
 
 static const uint8_t zeros[SIG_MAX];
 
+/* What fit_read_delta() reads: the format, and the source's and target's size and sha256. */
+static int delta_props(void *fdt, const struct delta_desc *d)
+{
+	TRY(fdt_property_string(fdt, "slotflip,delta", DELTA_FORMAT_NAME));
+	TRY(fdt_property_u64(fdt, "slotflip,delta-source-size", d->source_size));
+	TRY(fdt_property(fdt, "slotflip,delta-source-sha256", d->source_sha256, SHA256_LEN));
+	TRY(fdt_property_u64(fdt, "slotflip,delta-target-size", d->target_size));
+	return fdt_property(fdt, "slotflip,delta-target-sha256", d->target_sha256, SHA256_LEN);
+}
+
 /* One image node with placeholders for data-position and the hash. */
 static int build_image(void *fdt, const struct create_image *ci)
 {
@@ -277,6 +319,8 @@ static int build_image(void *fdt, const struct create_image *ci)
 		TRY(fdt_property_string(fdt, "slotflip,base-version", ci->in->base_version));
 	if (ci->n_requires)
 		TRY(fdt_property(fdt, "slotflip,requires", ci->requires, (int)ci->requires_len));
+	if (ci->in->delta_from)
+		TRY(delta_props(fdt, &ci->delta));
 	TRY(fdt_begin_node(fdt, "hash-1"));
 	TRY(fdt_property(fdt, "value", zeros, SHA256_LEN));
 	TRY(fdt_property_string(fdt, "algo", "sha256"));
@@ -377,11 +421,13 @@ static int make_header(struct create_ctx *c, struct sf_err *err)
 	memset((uint8_t *)c->blob + fdt_totalsize(c->blob), 0, total - fdt_totalsize(c->blob));
 	fdt_set_totalsize(c->blob, (uint32_t)total);
 	c->blob_size = total;
-	c->header_end = align_up(total, BUNDLE_ALIGN);
-	pos = c->header_end;
+	pos = total;
 	for (unsigned int i = 0; i < c->o->n_images; i++) {
+		pos = align_up(pos, c->img[i].in->delta_from ? DELTA_ALIGN : BUNDLE_ALIGN);
 		c->img[i].position = pos;
-		pos = align_up(pos + c->img[i].size, BUNDLE_ALIGN);
+		if (!i)
+			c->header_end = pos;
+		pos += c->img[i].size;
 		/* data-position and data-size are 32-bit cells */
 		if (c->img[i].position + c->img[i].size > UINT32_MAX)
 			return sf_fail(err, SF_R_USAGE, "the bundle would exceed 4 GiB");

@@ -4,7 +4,8 @@
  *
  * The result has the layout `mkimage -f bundle.its -k KEYDIR -E -p 0x1000` gives:
  * a FIT header padded to a 4 KiB boundary, then each image's data at the next
- * 4 KiB boundary (`data-position` + `data-size`), each image with a `hash-1`
+ * 4 KiB boundary (`data-position` + `data-size`; a delta at the next 8-byte
+ * boundary instead, so that a small delta makes a small bundle), each image with a `hash-1`
  * sha256 node, one configuration `conf-1` (made default) listing the images in
  * `loadables` with the board in `compatible`, signed over the regions U-Boot
  * signs in `signature-1`, and in `signature-2`... by each further key (the
@@ -30,7 +31,10 @@
  * @version:          `slotflip,version`
  * @base_version:     `slotflip,base-version`, NULL for a baseline
  * @security_version: `slotflip,security-version`
- * @requires:         NULL, or "comp>=ver" entries separated by ',' 
+ * @requires:         NULL, or "comp>=ver" entries separated by ','
+ * @delta_from:       NULL, or the image the device runs: the bundle then
+ *                    carries the delta from it to @path (delta/delta_file.h)
+ *                    and the signed `slotflip,delta*` properties
  */
 struct fit_create_image {
 	const char *path;
@@ -39,6 +43,7 @@ struct fit_create_image {
 	const char *base_version;
 	uint32_t security_version;
 	const char *requires;
+	const char *delta_from;
 };
 
 #define FIT_CREATE_KEYS_MAX CONFIG_MAX_SIGNATURES /* signature nodes a verifier looks at */
@@ -87,7 +92,8 @@ struct fit_create_opts {
  * (SF_R_INPUT_NOT_FOUND, SF_R_INPUT_NOT_FILE), -SF_EPERM (SF_R_PERMISSION),
  * -SF_EINPUT (SF_R_INPUT_UNREADABLE, SF_R_INPUT_TRUNCATED when it shrinks
  * while read); -SF_EIO (SF_R_OUTPUT_IO) when the output cannot be written;
- * -SF_EFAIL (SF_R_NO_MEMORY, SF_R_FAILED for hashing and signing).
+ * -SF_EFAIL (SF_R_NO_MEMORY, SF_R_FAILED for hashing and signing); for an
+ * image with @delta_from, the errors of delta_file_make() (delta/delta_file.h).
  */
 #ifdef CONFIG_BUNDLE_CREATE
 int fit_create(const struct fit_create_opts *o, struct sf_err *err) __attribute__((warn_unused_result));

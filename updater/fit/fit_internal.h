@@ -202,6 +202,30 @@ int fit_signed_digest(const void *fit, const struct fit_inc *inc, uint32_t strin
 	__attribute__((warn_unused_result));
 
 /**
+ * fit_read_delta() - a delta image's signed properties (fit_delta.c)
+ * @fit:  a checked header
+ * @img:  a signed image node
+ * @what: the image as messages name it ("image 'webkit-1'")
+ * @out:  filled; all zero (format "") for an image without delta properties
+ * @err:  failure reason
+ *
+ * A delta image has `slotflip,delta` (a format this build reads) and all of
+ * `slotflip,delta-source-size`, `-source-sha256`, `-target-size` and
+ * `-target-sha256`: sizes of one or two cells, 1 byte to
+ * CONFIG_MAX_IMAGE_SIZE_MIB MiB, sha256 values of 32 bytes.
+ *
+ * Return: 0 or -SF_EVERIFY with SF_R_LIMIT (a size over the limit) or
+ * SF_R_METADATA (any other) ("image 'a': slotflip,delta 'xd3' is not a delta
+ * format this slotflip reads (sfdelta-1)", "image 'a': a delta image needs
+ * slotflip,delta-target-size", "image 'a': slotflip,delta-source-size is 2
+ * bytes, expected 4 or 8", "... is 0", "... exceeds the limit of 4095 MiB",
+ * "image 'a': slotflip,delta-target-sha256 is 31 bytes, expected 32", "image
+ * 'a': slotflip,delta-source-size without slotflip,delta").
+ */
+int fit_read_delta(const void *fit, int img, const char *what, struct fit_delta *out, struct sf_err *err)
+	__attribute__((warn_unused_result));
+
+/**
  * fit_get_string() - a string property that must be NUL-terminated
  * @fit:      a checked header
  * @node:     node offset
@@ -370,7 +394,7 @@ int fit_meta_config(const void *fit, int conf, struct fit_bundle *b, struct sf_e
  * not 32 bytes), SF_R_LIMIT (more than FIT_REQUIRES_MAX requires) or
  * SF_R_METADATA (compression other than "none", a component name, a version
  * or base version, the patch/baseline rule, a security version, a requires
- * entry, a second image for one component).
+ * entry, a second image for one component); and those of fit_read_delta().
  */
 int fit_meta_image(const void *fit, int img, const char *what, unsigned int i, struct fit_bundle *b,
 		   struct sf_err *err) __attribute__((warn_unused_result));

@@ -143,6 +143,7 @@ int fit_meta_image(const void *fit, int img, const char *what, unsigned int i, s
 	if (!ret && comp && strcmp(comp, "none"))
 		ret = sf_fail(err, SF_R_METADATA, "%s: compression is not \"none\"", what);
 	ret = ret ?: read_metadata(fit, img, what, im, err);
+	ret = ret ?: fit_read_delta(fit, img, what, &im->delta, err);
 	for (unsigned int j = 0; !ret && j < i; j++) {
 		const struct fit_image *o = &b->image[j];
 

@@ -16,8 +16,9 @@
 #include <sys/types.h>
 
 enum slot_mode {
-	SLOT_READ,  /* read back what was written (bypassing caches where possible) */
-	SLOT_WRITE, /* write in place */
+	SLOT_READ,   /* read back what was written (bypassing caches where possible) */
+	SLOT_WRITE,  /* write in place */
+	SLOT_SOURCE, /* read an image that is read again soon (a delta's source: through the cache) */
 };
 
 /**

@@ -76,6 +76,8 @@ static int file_open(void *priv, const char *path, enum slot_mode mode, void **h
 		}
 		if (f->fd < 0)
 			f->fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else if (mode == SLOT_SOURCE) {
+		f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	} else {
 		f->fd = -1;
 		if (IS_ENABLED(CONFIG_READBACK_DIRECT)) {

@@ -219,10 +219,16 @@ int plan_install(const struct fit_bundle *b, const struct plan_input *in, struct
 		if (ret)
 			return ret;
 		target = slot_other(c->active);
-		if (img->data_size > in->slot_size[i][target])
+		if (fit_image_size(img) > in->slot_size[i][target])
 			return sf_fail(err, SF_R_SLOT_TOO_SMALL, "image of %s is %llu bytes, slot %s holds only %llu",
-				       c->name, (unsigned long long)img->data_size, slot_name(target),
+				       c->name, (unsigned long long)fit_image_size(img), slot_name(target),
 				       (unsigned long long)in->slot_size[i][target]);
+		/* a delta reads its source from the active slot (its content is checked before store (1)) */
+		if (img->delta.format[0] && img->delta.source_size > in->slot_size[i][c->active])
+			return sf_fail(err, SF_R_SLOT_TOO_SMALL,
+				       "the delta for %s applies to %llu bytes, active slot %s holds only %llu", c->name,
+				       (unsigned long long)img->delta.source_size, slot_name(c->active),
+				       (unsigned long long)in->slot_size[i][c->active]);
 		out->item[out->n].comp = (unsigned int)i;
 		out->item[out->n].slot = target;
 		out->item[out->n].image = k;

@@ -82,7 +82,9 @@ struct plan {
  * SF_R_NO_SUCH_COMPONENT, SF_R_BELOW_FLOOR ("security version 4 is below the
  * floor 5 of webkit"), SF_R_DOWNGRADE, SF_R_WRONG_BASELINE ("patch needs
  * baseline 26.9, slot a holds 26.3"), SF_R_REMOVED_BEFORE, SF_R_REQUIRES or
- * SF_R_SLOT_TOO_SMALL, SF_R_POLICY (a test release that is not a patch of a
+ * SF_R_SLOT_TOO_SMALL ("image of webkit is N bytes, slot b holds only M": for
+ * a delta the size it makes; "the delta for webkit applies to N bytes, active
+ * slot a holds only M"), SF_R_POLICY (a test release that is not a patch of a
  * soft component); -SF_ECONFIG (the component's own reason) when a
  * component of the bundle is broken; -SF_EVERIFY (SF_R_LIMIT) when an image's
  * requirements are too long to be recorded.

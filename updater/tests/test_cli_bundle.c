@@ -125,10 +125,38 @@ static void test_keys(void)
 	}
 }
 
+static void test_bundle_create_delta_args(void)
+{
+	struct fit_create_opts o;
+	struct sf_err err;
+
+	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --security-version 1 --image w.img "
+			    "--delta-from old.img --component l --version 2 --security-version 1 --image l.img",
+			    &o, &err),
+	       0, "--delta-from after an --image");
+	is_str(o.image[0].delta_from, "old.img", "  belongs to the image before it");
+	ok(o.image[1].delta_from == NULL, "  and to no other: the second image is full");
+	is_int(parse_create("-o b.fit -b q -k k --delta-from old.img --component w --version 1 --security-version 1 "
+			    "--image w.img",
+			    &o, &err),
+	       -SF_EUSAGE, "--delta-from before any --image");
+	ok(strstr(err.msg, "must follow the --image it belongs to") != NULL, "  message: %s", err.msg);
+	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --security-version 1 --image w.img "
+			    "--component l --delta-from old.img --version 2 --security-version 1 --image l.img",
+			    &o, &err),
+	       -SF_EUSAGE, "--delta-from inside the next image's options");
+	is_int(parse_create("-o b.fit -b q -k k --component w --version 1 --security-version 1 --image w.img "
+			    "--delta-from a.img --delta-from b.img",
+			    &o, &err),
+	       -SF_EUSAGE, "--delta-from twice");
+	ok(strstr(err.msg, "given twice") != NULL, "  message: %s", err.msg);
+}
+
 int main(void)
 {
 	test_groups();
 	test_repeated();
 	test_keys();
+	test_bundle_create_delta_args();
 	return tap_done();
 }

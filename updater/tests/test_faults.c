@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Injected errors. Every slot call, every environment store and every SHA-256
- * call of an install fails in turn (EIO, ENOSPC, EINTR as a hard error, fsync
+ * call of an install (of a full bundle, and of a delta, whose source reads of
+ * the active slot fail in turn too) fails in turn (EIO, ENOSPC, EINTR as a hard error, fsync
  * errors among them): the install must report failure, arm nothing and leave
  * the active slots and the committed state alone, and a clean install must then
  * succeed. The same for the boot-check's stores. Then the real file back-end
@@ -20,7 +21,7 @@
 #include "support/simboard.h"
 #include "tap.h"
 
-static char tmp[64], bundle[128], base_bundle[3][128];
+static char tmp[64], bundle[128], delta_bundle[128], base_bundle[3][128];
 static struct keyring *keys;
 static unsigned long injected;
 
@@ -67,7 +68,7 @@ static bool intact(struct simboard *b, const struct sf_session *before)
 	return true;
 }
 
-static void test_slot_faults(void)
+static void test_slot_faults(const char *path, const char *what)
 {
 	static const int errs[] = { -EIO, -ENOSPC, -EINTR, -EROFS };
 	static struct simboard ref, b;
@@ -79,7 +80,7 @@ static void test_slot_faults(void)
 	ref.slots.calls = 0;
 	if (sf_load(&ref.ctx, &before, &err))
 		abort();
-	is_int(sim_install(&ref, bundle, &err), 0, "reference install");
+	is_int(sim_install(&ref, path, &err), 0, "reference install");
 	calls = ref.slots.calls;
 	for (unsigned int e = 0; e < sizeof(errs) / sizeof(errs[0]); e++)
 		for (unsigned int k = 1; k <= calls; k++) {
@@ -89,17 +90,17 @@ static void test_slot_faults(void)
 			b.slots.fail_errno = errs[e];
 			runs++;
 			injected++;
-			if (sim_install(&b, bundle, &err) == 0 || !intact(&b, &before)) {
+			if (sim_install(&b, path, &err) == 0 || !intact(&b, &before)) {
 				bad++;
 				tap_diag("slot call %u failing with %s: %s", k, strerror(-errs[e]), err.msg);
 			} else {
 				b.slots.fail_call = 0;
-				bad += sim_install(&b, bundle, &err) != 0;
+				bad += sim_install(&b, path, &err) != 0;
 			}
 			simboard_free(&b);
 		}
-	ok(bad == 0, "%u slot calls x 4 errors (%u runs): every install fails, arms nothing, keeps the active slots; "
-		     "a clean install then succeeds", calls, runs);
+	ok(bad == 0, "%s: %u slot calls x 4 errors (%u runs): every install fails, arms nothing, keeps the active "
+		     "slots; a clean install then succeeds", what, calls, runs);
 	simboard_free(&b);
 	simboard_free(&ref);
 }
@@ -167,7 +168,7 @@ static int f_final(struct sha256 *h, uint8_t digest[SHA256_LEN])
 
 static const struct sha256_ops faulty_hash = { f_create, f_update, f_final, sha256_free };
 
-static void test_hash_faults(void)
+static void test_hash_faults(const char *path, const char *what)
 {
 	static struct simboard b;
 	struct sf_session before;
@@ -179,7 +180,7 @@ static void test_hash_faults(void)
 	b.ctx.hash = &faulty_hash;
 	hash_calls = 0;
 	hash_fail_at = 0;
-	is_int(sim_install(&b, bundle, &err), 0, "install through the SHA-256 seam");
+	is_int(sim_install(&b, path, &err), 0, "%s through the SHA-256 seam", what);
 	calls = hash_calls;
 	simboard_free(&b);
 	for (unsigned int k = 1; k <= calls; k++) {
@@ -191,7 +192,7 @@ static void test_hash_faults(void)
 		hash_fail_at = k;
 		injected++;
 		/* an engine failure names the hash and is an I/O (or, starting it, a resource) error, never a verdict on the bundle */
-		ret = sim_install(&b, bundle, &err);
+		ret = sim_install(&b, path, &err);
 		if ((ret != -SF_EIO && ret != -SF_EFAIL) || !strstr(err.msg, "sha256") || !intact(&b, &before)) {
 			bad++;
 			tap_diag("hash call %u failing: %s", k, err.msg);
@@ -199,8 +200,8 @@ static void test_hash_faults(void)
 		simboard_free(&b);
 	}
 	ok(calls > 3 && bad == 0,
-	   "each of %u SHA-256 calls fails in turn: install fails, names sha256, is not a verification failure, arms nothing",
-	   calls);
+	   "%s: each of %u SHA-256 calls fails in turn: install fails, names sha256, is not a verification failure, arms nothing",
+	   what, calls);
 }
 
 /* ---- the real file back-end under interrupted and short system calls ---- */
@@ -298,23 +299,31 @@ static void test_syscalls(void)
 
 int main(void)
 {
-	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1", NULL }, { "libcrypto", "2", 2, NULL, NULL },
-				   { "kernel", "2", 2, NULL, NULL } };
+	struct sim_spec all[3] = { { "webkit", "1 (a)", 1, "1", NULL, NULL }, { "libcrypto", "2", 2, NULL, NULL, NULL },
+				   { "kernel", "2", 2, NULL, NULL, NULL } };
 
 	tap_tmpdir(tmp, "faults");
 	keys = sim_setup(tmp);
 	for (unsigned int c = 0; c < SIM_COMPS; c++) {
-		struct sim_spec s = { sim_comps[c], "1", 1, NULL, NULL };
+		struct sim_spec s = { sim_comps[c], "1", 1, NULL, NULL, NULL };
 
 		snprintf(base_bundle[c], sizeof(base_bundle[c]), "%s/base-%u.fit", tmp, c);
 		sim_bundle(tmp, base_bundle[c], &s, 1);
 	}
 	snprintf(bundle, sizeof(bundle), "%s/all.fit", tmp);
 	sim_bundle(tmp, bundle, all, 3);
+	{
+		struct sim_spec d = { "webkit", "1 (a)", 1, "1", NULL, "1" };
 
-	test_slot_faults();
+		snprintf(delta_bundle, sizeof(delta_bundle), "%s/delta.fit", tmp);
+		sim_bundle(tmp, delta_bundle, &d, 1);
+	}
+
+	test_slot_faults(bundle, "three images");
+	test_slot_faults(delta_bundle, "a delta");
 	test_env_faults();
-	test_hash_faults();
+	test_hash_faults(bundle, "three images");
+	test_hash_faults(delta_bundle, "a delta");
 	test_syscalls();
 	tap_diag("faults injected: %lu", injected);
 	keyring_free(keys);

@@ -104,6 +104,37 @@ static void test_board_and_floor(void)
 	is_int(plan(&p, &err), 0, "an image exactly the size of its slot is planned");
 }
 
+/* A delta's slot needs are the sizes it makes and reads, not its payload's. */
+static void test_delta_sizes(void)
+{
+	struct sf_err err;
+	struct fit_image *img;
+	struct plan p;
+
+	board();
+	img = image("webkit", "26.3 (a)", "26.3", 6);
+	strcpy(img->delta.format, "sfdelta-1");
+	img->delta.source_size = 1 << 20;
+	img->delta.target_size = 1 << 20;
+	is_int(plan(&p, &err), 0, "delta filling both slots exactly is planned");
+
+	board();
+	img = image("webkit", "26.3 (a)", "26.3", 6);
+	strcpy(img->delta.format, "sfdelta-1");
+	img->delta.source_size = 1000;
+	img->delta.target_size = (1 << 20) + 1;
+	refused("image of webkit is 1048577 bytes, slot b holds only 1048576",
+		"delta making more than the target slot holds refused (its payload is 4096 bytes)");
+
+	board();
+	img = image("webkit", "26.3 (a)", "26.3", 6);
+	strcpy(img->delta.format, "sfdelta-1");
+	img->delta.source_size = (1 << 20) + 1;
+	img->delta.target_size = 1000;
+	refused("the delta for webkit applies to 1048577 bytes, active slot a holds only 1048576",
+		"delta reading more than the active slot holds refused");
+}
+
 static void test_patches(void)
 {
 	struct sf_err err;
@@ -287,6 +318,7 @@ static void test_store_transitions(void)
 int main(void)
 {
 	test_board_and_floor();
+	test_delta_sizes();
 	test_patches();
 	test_requires();
 	test_transactions();

@@ -110,6 +110,8 @@ enum {
 	B_MIXED,			 /* kernel 2 and webkit 2, which requires kernel>=2 */
 	B_MIXED3,			 /* kernel 3 and webkit 3, which requires kernel>=3 */
 	B_SOFTSET,			 /* webkit 2 (a) and libcrypto 2 (a): two soft members */
+	B_DELTA_1A,			 /* webkit 1 (a) as a delta from 1 */
+	B_DELTA_1B,			 /* webkit 1 (b) as a delta from 1 (a) */
 	POOL_N,
 };
 static char pool[POOL_N][128];
@@ -123,21 +125,21 @@ static void bundle_at(int idx, const char *name, const struct sim_spec *s, unsig
 static void make_pool(void)
 {
 	static const char *const sfx[] = { "", " (a)", " (b)" };
-	static const struct sim_spec all[] = { { "webkit", "1 (a)", 1, "1", NULL },
-					       { "libcrypto", "2", 2, NULL, NULL },
-					       { "kernel", "2", 2, NULL, NULL } };
-	static const struct sim_spec mixed[] = { { "kernel", "2", 2, NULL, NULL },
-						 { "webkit", "2", 2, NULL, "kernel>=2" } };
-	static const struct sim_spec mixed3[] = { { "kernel", "3", 3, NULL, NULL },
-						  { "webkit", "3", 3, NULL, "kernel>=3" } };
-	static const struct sim_spec softset[] = { { "webkit", "2 (a)", 2, "2", NULL },
-						   { "libcrypto", "2 (a)", 2, "2", NULL } };
+	static const struct sim_spec all[] = { { "webkit", "1 (a)", 1, "1", NULL, NULL },
+					       { "libcrypto", "2", 2, NULL, NULL, NULL },
+					       { "kernel", "2", 2, NULL, NULL, NULL } };
+	static const struct sim_spec mixed[] = { { "kernel", "2", 2, NULL, NULL, NULL },
+						 { "webkit", "2", 2, NULL, "kernel>=2", NULL } };
+	static const struct sim_spec mixed3[] = { { "kernel", "3", 3, NULL, NULL, NULL },
+						  { "webkit", "3", 3, NULL, "kernel>=3", NULL } };
+	static const struct sim_spec softset[] = { { "webkit", "2 (a)", 2, "2", NULL, NULL },
+						   { "libcrypto", "2 (a)", 2, "2", NULL, NULL } };
 
 	for (unsigned int c = 0; c < N_COMPS; c++)
 		for (unsigned int base = 1; base <= 3; base++)
 			for (unsigned int p = 0; p < 3; p++) {
 				char version[32], basev[8], name[32];
-				struct sim_spec s = { sim_comps[c], version, base, p ? basev : NULL, NULL };
+				struct sim_spec s = { sim_comps[c], version, base, p ? basev : NULL, NULL, NULL };
 
 				snprintf(version, sizeof(version), "%u%s", base, sfx[p]);
 				snprintf(basev, sizeof(basev), "%u", base);
@@ -148,6 +150,8 @@ static void make_pool(void)
 	bundle_at(B_MIXED, "mixed", mixed, 2);
 	bundle_at(B_MIXED3, "mixed3", mixed3, 2);
 	bundle_at(B_SOFTSET, "softset", softset, 2);
+	bundle_at(B_DELTA_1A, "delta-1a", &(struct sim_spec){ "webkit", "1 (a)", 1, "1", NULL, "1" }, 1);
+	bundle_at(B_DELTA_1B, "delta-1b", &(struct sim_spec){ "webkit", "1 (b)", 1, "1", NULL, "1 (a)" }, 1);
 }
 
 /* ---- commands ------------------------------------------------------------ */
@@ -869,6 +873,33 @@ static void test_install(const struct simboard *base)
 	simboard_free(&armed);
 }
 
+/* Delta patches: made from the image the active slot holds, read from it while the other is written. */
+static void test_install_delta(const struct simboard *base)
+{
+	static struct simboard patched, other;
+	struct sf_err err;
+	int ret;
+
+	exhaust(base, &(struct action){ OP_INSTALL, B_DELTA_1A, 0, false },
+		"install of a delta patch (from the active baseline)", NULL);
+	world_init(&patched);
+	simboard_restore(&patched, base);
+	must(&patched, (struct action){ OP_INSTALL, B_DELTA_1A, 0, false }, 0);
+	must(&patched, (struct action){ OP_ACTIVATE, WEBKIT, 0, false }, 0);
+	exhaust(&patched, &(struct action){ OP_INSTALL, B_DELTA_1B, 0, false }, "install of a delta patch over a patch",
+		NULL);
+
+	/* a delta for an image the active slot does not hold: refused, nothing durable */
+	world_init(&other);
+	simboard_restore(&other, base);
+	ret = run_op(&other, &(struct action){ OP_INSTALL, B_DELTA_1B, 0, false }, "refused", &err);
+	ok(ret == -SF_EPOLICY && err.reason == SF_R_SOURCE_MISMATCH && !other.power.ops && !other.env.stores,
+	   "a delta for another image is refused before any durable operation (%d, %s, %u operations)", ret,
+	   sf_reason_name(err.reason), other.power.ops);
+	simboard_free(&patched);
+	simboard_free(&other);
+}
+
 static void test_boot(const struct simboard *base)
 {
 	static struct simboard armed, spent, fell;
@@ -1188,6 +1219,7 @@ int main(void)
 	test_order(&base);
 	test_init();
 	test_install(&base);
+	test_install_delta(&base);
 	test_boot(&base);
 	test_activate_commit(&base);
 	test_remove_repair(&base);

@@ -143,7 +143,7 @@ void simboard_free(struct simboard *b)
 	fake_slots_free(&b->slots);
 }
 
-static void image_bytes(const char *comp, const char *version, uint8_t *buf, size_t len)
+static uint64_t seed_of(const char *comp, const char *version)
 {
 	uint64_t x = 1469598103934665603ull;
 
@@ -151,12 +151,41 @@ static void image_bytes(const char *comp, const char *version, uint8_t *buf, siz
 		x = (x ^ (uint8_t)*p) * 1099511628211ull;
 	for (const char *p = version; *p; p++)
 		x = (x ^ (uint8_t)*p) * 1099511628211ull;
-	for (size_t i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		buf[i] = (uint8_t)x;
+	return x;
+}
+
+static uint64_t next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * A baseline is random bytes; a patch "B (p)" is its baseline's bytes with 64
+ * bytes changed in every 8 KiB, as a security fix changes a real image, so
+ * that a delta between them is small.
+ */
+static void image_bytes(const char *comp, const char *version, uint8_t *buf, size_t len)
+{
+	const char *patch = strstr(version, " (");
+	uint64_t x = seed_of(comp, version);
+
+	if (!patch) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)next(&x);
+		return;
 	}
+	{
+		char base[SF_VERSION_MAX];
+
+		snprintf(base, sizeof(base), "%.*s", (int)(patch - version), version);
+		memcpy(buf, sim_image(comp, base), len);
+	}
+	for (size_t at = next(&x) % 8192; at + 64 <= len; at += 8192)
+		for (size_t i = 0; i < 64; i++)
+			buf[at + i] = (uint8_t)next(&x);
 }
 
 const uint8_t *sim_image(const char *comp, const char *version)
@@ -206,25 +235,34 @@ struct keyring *sim_setup(const char *dir)
 	return keys;
 }
 
+static void write_image(const char *path, const char *comp, const char *version)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(sim_image(comp, version), 1, SIM_IMG_SIZE, f) != SIM_IMG_SIZE || fclose(f))
+		abort();
+}
+
 void sim_bundle(const char *dir, const char *out, const struct sim_spec *s, unsigned int n)
 {
 	struct fit_create_opts o = { .out_path = out, .board = "sim", .n_images = n };
-	char key[256], path[CONFIG_MAX_BUNDLE_IMAGES][256];
+	char key[256], path[CONFIG_MAX_BUNDLE_IMAGES][256], from[CONFIG_MAX_BUNDLE_IMAGES][256];
 	struct sf_err err;
 
 	snprintf(key, sizeof(key), "%s/dev.key", dir);
 	o.n_keys = 1;
 	o.key[0].path = key;
 	for (unsigned int k = 0; k < n; k++) {
-		FILE *f;
-
 		snprintf(path[k], sizeof(path[k]), "%s/img-%u", dir, k);
-		f = fopen(path[k], "wb");
-		if (!f || fwrite(sim_image(s[k].comp, s[k].version), 1, SIM_IMG_SIZE, f) != SIM_IMG_SIZE || fclose(f))
-			abort();
+		write_image(path[k], s[k].comp, s[k].version);
 		o.image[k] = (struct fit_create_image){ .path = path[k], .component = s[k].comp,
 							.version = s[k].version, .base_version = s[k].base,
 							.security_version = s[k].sv, .requires = s[k].requires };
+		if (s[k].delta_from) {
+			snprintf(from[k], sizeof(from[k]), "%s/from-%u", dir, k);
+			write_image(from[k], s[k].comp, s[k].delta_from);
+			o.image[k].delta_from = from[k];
+		}
 	}
 	if (fit_create(&o, &err)) {
 		fprintf(stderr, "fit_create: %s\n", err.msg);

@@ -61,7 +61,11 @@ int sim_uboot(struct simboard *b);
 /** simboard_free() - release the slots */
 void simboard_free(struct simboard *b);
 
-/** sim_image() - the image bytes of @comp @version (SIM_IMG_SIZE bytes, cached) */
+/**
+ * sim_image() - the image bytes of @comp @version (SIM_IMG_SIZE bytes, cached):
+ * random for a baseline, a patch "B (p)" differs from baseline B in 64 bytes of
+ * every 8 KiB
+ */
 const uint8_t *sim_image(const char *comp, const char *version);
 
 /** sim_holds() - does @dev hold exactly the image of @comp @version, durably and now? */
@@ -69,7 +73,9 @@ bool sim_holds(const struct fake_dev *dev, const char *comp, const char *version
 
 /**
  * struct sim_spec - one image of a simulated bundle
- * @requires: NULL, or its `slotflip,requires` ("comp>=ver" entries separated by ',')
+ * @requires:   NULL, or its `slotflip,requires` ("comp>=ver" entries separated by ',')
+ * @delta_from: NULL for a full image, else the version whose image the
+ *              bundle carries a delta from
  */
 struct sim_spec {
 	const char *comp;
@@ -77,6 +83,7 @@ struct sim_spec {
 	uint32_t sv;
 	const char *base;
 	const char *requires;
+	const char *delta_from;
 };
 
 /**
