@@ -86,6 +86,8 @@ for build in "$@"; do
 	hosttests="$top/updater/tests/host/*.sh $top/boot/tests/host/*.sh $top/integration/tests/host/*.sh"
 	if [ -n "$run" ]; then
 		slotflip=$logdir/slotflip
+		# the host tests run it as nobody too: the folder must let them
+		chmod 755 "$logdir"
 		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$run" "$build/slotflip" >"$slotflip"
 		chmod +x "$slotflip"
 		hosttests="$top/updater/tests/host/*.sh"

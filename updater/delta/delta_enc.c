@@ -258,14 +258,16 @@ static size_t literal_cost(const struct enc *e, uint64_t at, uint32_t size)
  */
 static void choose_preset(struct enc *e)
 {
-	uint64_t size = e->sn < PRESET_MAX ? e->sn : PRESET_MAX, span = size / PRESET_BUCKET, best_w = 0, w = 0;
+	uint64_t size, span, best_w = 0, w = 0;
 	uint64_t cand[3], n_buckets = (e->sn + PRESET_BUCKET - 1) / PRESET_BUCKET, heavy = 0;
 	size_t best, cost;
 
 	e->preset_at = 0;
 	e->preset_size = 0;
-	if (!e->raw[DELTA_LITERAL].n || !size || !e->near)
+	if (!e->raw[DELTA_LITERAL].n || !e->sn || !e->near)
 		return;
+	size = e->sn < PRESET_MAX ? e->sn : PRESET_MAX;
+	span = size / PRESET_BUCKET;
 	/* the window of span buckets with the most literal bytes next to it */
 	for (uint64_t b = 0; b < n_buckets; b++) {
 		w += e->near[b];
