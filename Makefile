@@ -6,6 +6,8 @@
 #   make menuconfig           edit $(O)/.config
 #   make install DESTDIR=... PREFIX=/usr
 #   make check                set-up, unit + host integration tests, again under ASan/UBSan
+#   make check-fast           unit + host tests once, without the sanitizers and the QEMU test
+#   make mutate               mutation run over the decision code (scripts/mutants.txt)
 #   make demo                 set-up, then the update story on a simulated board
 #   make fuzz                 run every fuzzer for FUZZ_SECONDS (clang, libFuzzer)
 #   make lint                 clang-tidy and cppcheck over the verifier and env code
@@ -20,7 +22,8 @@
 #
 # Variables: O= output folder (default build), CROSS_COMPILE= tool prefix, V=1 verbose,
 # SAN=1 sanitizer build, DEFCONFIG= configuration used when $(O)/.config does not exist
-# (x86_64_defconfig natively, arm64_defconfig / armhf_defconfig in a cross build).
+# (x86_64_defconfig natively, arm64_defconfig / armhf_defconfig in a cross build),
+# MUTANTS="a b" only these mutants of scripts/mutants.txt (make mutate).
 
 O ?= build
 V ?= 0
@@ -87,8 +90,8 @@ test-srcs := $(wildcard updater/tests/test_*.c boot/tests/test_*.c)
 test-bins := $(patsubst %.c,$(O)/%,$(test-srcs))
 test-support := $(addprefix $(O)/,$(test-support-y))
 
-.PHONY: all install check tests demo fuzz lint bench bench-delta qemu-test qemu-demo clean distclean menuconfig \
-	defconfig savedefconfig help deps cross-deps all-defconfigs
+.PHONY: all install check check-fast mutate tests demo fuzz lint bench bench-delta qemu-test qemu-demo clean distclean \
+	menuconfig defconfig savedefconfig help deps cross-deps all-defconfigs
 .DEFAULT_GOAL := all
 
 all: $(O)/slotflip
@@ -185,6 +188,15 @@ check: deps
 	$(Q)scripts/lint.sh $(O)
 	$(Q)scripts/run-tests.sh $(O) $(O)/asan
 
+# the quick loop: what a change in the C code can break, in a fraction of make check
+check-fast: deps
+	$(Q)$(MAKE) --no-print-directory O=$(O) tests
+	$(Q)scripts/run-tests.sh --fast $(O)
+
+# not part of check (it builds and runs the fast tests once per mutant)
+mutate: deps
+	$(Q)$(PYTHON) scripts/mutate.py --history $(O)/mutate-history.txt $(if $(MUTANTS),--only "$(MUTANTS)")
+
 # The cross builds' tests under qemu-user (scripts/deps.sh check-ARCH): unit and host
 # integration tests of a cross build of the test configuration (x86_64_defconfig: the
 # bundle tool and everything the tests cover), on a CPU model with the SHA-256
@@ -222,7 +234,7 @@ bench-delta:
 	$(Q)scripts/bench/delta.sh $(O)
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,21p' Makefile | sed 's/^# \{0,1\}//'
 
 clean:
 	rm -rf $(O)/updater $(O)/boot $(O)/slotflip $(O)/libslotflip.a $(O)/libslotflip-boot.a $(O)/asan $(O)/tests

@@ -63,6 +63,13 @@ static void test_table(void)
 		in.booted = BC_BOOTED_TRIAL;
 		in.tries_left = 0;
 		is_int(bc_decide(&in), BC_CHECK, "reboot trial booted on its last try is judged, not dropped");
+		/* inputs outside every row (values no caller should produce) */
+		in = (struct bc_input){ 1, 2, 1, BC_BOOTED_TRIAL, BC_HEALTH_NOT_RUN };
+		is_int(bc_decide(&in), BC_FALLBACK, "an armed trial no row matches falls back, never proceeds");
+		in = (struct bc_input){ 1, 0, 1, BC_BOOTED_UNKNOWN, 3 };
+		is_int(bc_decide(&in), BC_FALLBACK, "  (an unknown health result)");
+		in.pending = 0;
+		is_int(bc_decide(&in), BC_NOTHING, "  without a trial, nothing");
 	}
 }
 
@@ -244,9 +251,87 @@ static void test_runs(void)
 	is_int(rep.waiting, 1, "the kernel waits for its reboot");
 }
 
+/* A component's tries in the fake environment. */
+static void set_tries(const char *name, const char *tries)
+{
+	static struct kv env;
+	char var[64];
+
+	snprintf(var, sizeof(var), "sf_%s_tries", name);
+	if (fake_env_get(&fenv, &env) || kv_set(&env, var, tries) || fake_env_set(&fenv, &env))
+		abort();
+}
+
+/* Where the decisions meet: the last try, the command line, two components at once. */
+static void test_edges(void)
+{
+	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" }, *wk[] = { "webkit", "kernel" };
+	struct bc_report rep;
+	struct sf_err err = { 0 };
+	char marker[128], text[256];
+
+	snprintf(marker, sizeof(marker), "%s/ran", tmp);
+	snprintf(text, sizeof(text), "#!/bin/sh\ntouch %s\n", marker);
+
+	/* tries 1 (or max-tries 1): the last try is spent and the checks run */
+	setup(1);
+	unlink(marker);
+	check("00-mark", text);
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), 0, "soft trial with one try left: committed");
+	ok(access(marker, F_OK) == 0, "  its checks ran");
+	is_int(fenv.stores, 2, "  two stores: the last try spent, then the commit");
+	is_int(comp("webkit")->active, SLOT_B, "  the trial is active");
+
+	setup(1);
+	unlink(marker);
+	check("00-mark", text);
+	check("webkit/20-fail", "#!/bin/sh\nexit 1\n");
+	is_int(bootcheck_run(&ctx, webkit, 1, NULL, NULL, &rep, &err), -SF_EFELLBACK,
+	       "soft trial with one try left, unhealthy: fallback");
+	ok(access(marker, F_OK) == 0, "  after running its checks");
+	ok(strstr(err.msg, "webkit/20-fail") != NULL, "  the message names the failed check: %s", err.msg);
+
+	/* what U-Boot booted: only a whole "slotflip.<c>=<slot>" word counts */
+	setup(2);
+	is_int(bootcheck_run(&ctx, kernel, 1, "noslotflip.kernel=b", NULL, &rep, &err), 0,
+	       "'noslotflip.kernel=b' is not slotflip.kernel=b");
+	is_int(rep.waiting, 1, "  the kernel trial waits");
+	is_int(fenv.stores, 0, "  nothing stored");
+	is_int(bootcheck_run(&ctx, kernel, 1, "slotflip.kernel=bb quiet", NULL, &rep, &err), 0,
+	       "'slotflip.kernel=bb' is not slot b");
+	is_int(rep.waiting, 1, "  the kernel trial waits");
+	is_int(bootcheck_run(&ctx, kernel, 1, "root=/dev/vda slotflip.kernel=b\n", NULL, &rep, &err), 0,
+	       "'slotflip.kernel=b' at the end of /proc/cmdline");
+	is_int(rep.committed, 1, "  is judged and committed");
+
+	/*
+	 * A reboot trial still waiting for its reboot, and another component
+	 * (armed by another bundle) that falls back: the waiting one stays armed.
+	 */
+	setup(3);
+	check("webkit/20-fail", "#!/bin/sh\nexit 1\n");
+	is_int(bootcheck_run(&ctx, wk, 2, "slotflip.kernel=a", NULL, &rep, &err), -SF_EFELLBACK,
+	       "webkit unhealthy while the kernel waits for its reboot: webkit falls back");
+	is_int(rep.fell_back, 1, "  one component fell back");
+	is_int(rep.waiting, 1, "  one waits");
+	is_int(state_slot(comp("webkit"), SLOT_B), SLOT_BAD, "  webkit's trial slot is bad");
+	is_int(comp("kernel")->trial, SLOT_B, "  the kernel trial stays armed");
+	is_int(comp("kernel")->tries, 3, "  with its tries");
+	ok(comp("kernel")->bad == SLOT_NONE, "  and is not marked bad");
+
+	setup(3);
+	set_tries("webkit", "0");
+	is_int(bootcheck_run(&ctx, wk, 2, "slotflip.kernel=a", NULL, &rep, &err), -SF_EFELLBACK,
+	       "webkit out of tries while the kernel waits: webkit falls back");
+	is_int(comp("kernel")->trial, SLOT_B, "  the kernel trial stays armed");
+	is_int(comp("kernel")->tries, 3, "  with its tries");
+	is_int(state_slot(comp("webkit"), SLOT_B), SLOT_BAD, "  webkit's trial slot is bad");
+}
+
 struct calls {
 	char log[512];
 	const char *fail; /* the command that fails */
+	const char *fail_use; /* the "use COMPONENT SLOT" that fails */
 };
 
 static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf_err *err)
@@ -254,8 +339,9 @@ static int rec_use(void *priv, const struct sysconf_comp *c, int slot, struct sf
 	struct calls *k = priv;
 	size_t len = strlen(k->log);
 
-	(void)err;
 	snprintf(k->log + len, sizeof(k->log) - len, "use %s %s;", c->name, slot_name(slot));
+	if (k->fail_use && !strncmp(k->log + len + 4, k->fail_use, strlen(k->fail_use)))
+		return sf_fail(err, SF_EIO, "cannot mount %s", k->fail_use);
 	return 0;
 }
 
@@ -272,9 +358,9 @@ static int rec_run(void *priv, const char *cmd, struct sf_err *err)
 
 static void test_activate(void)
 {
-	struct calls k = { "", NULL };
+	struct calls k = { "", NULL, NULL };
 	struct bc_hooks hooks = { rec_use, rec_run, &k };
-	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" };
+	const char *webkit[] = { "webkit" }, *kernel[] = { "kernel" }, *both[] = { "webkit", "libfoo" };
 	struct bc_report rep;
 	struct sf_err err = { 0 };
 
@@ -325,6 +411,31 @@ static void test_activate(void)
 	is_int(comp("webkit")->trial, SLOT_B, "  the trials stay armed");
 	is_int(comp("webkit")->tries, 3, "  with no try spent");
 	k.fail = NULL;
+
+	/* every fallback leaves each member of the set on its committed slot (webkit and libfoo: one bundle) */
+	setup_sets(3, "aac");
+	set_tries("libfoo", "0");
+	k.log[0] = '\0';
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "at boot, libfoo out of tries: its set falls back before any check");
+	is_str(k.log, "use webkit a;use libfoo a;", "  both run their committed slot, webkit too");
+	setup_sets(3, "aac");
+	k.log[0] = '\0';
+	k.fail_use = "webkit b";
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "the trial slot of webkit cannot be mounted: the set falls back");
+	ok(strstr(err.msg, "cannot mount webkit b") != NULL, "  message: %s", err.msg);
+	is_str(k.log, "use webkit b;use webkit a;use libfoo a;", "  both back on their committed slot");
+	k.fail_use = NULL;
+
+	/* the same with libfoo armed by another bundle: libfoo's fallback leaves webkit's trial to run */
+	setup(3);
+	set_tries("libfoo", "0");
+	k.log[0] = '\0';
+	is_int(bootcheck_run(&ctx, both, 2, NULL, &hooks, &rep, &err), -SF_EFELLBACK,
+	       "libfoo out of tries, webkit armed by another bundle: libfoo falls back");
+	is_str(k.log, "use libfoo a;use webkit b;", "  libfoo on its committed slot, webkit's trial tried");
+	is_int(comp("webkit")->active, SLOT_B, "  and committed");
 	{
 		const char *twice[] = { "webkit", "webkit" };
 
@@ -336,7 +447,7 @@ static void test_activate(void)
 /* A test release: committed by its activation, then back to the baseline at once, recorded. */
 static void test_release(void)
 {
-	struct calls k = { "", NULL };
+	struct calls k = { "", NULL, NULL };
 	struct bc_hooks hooks = { rec_use, rec_run, &k };
 	const char *webkit[] = { "webkit" };
 	struct bc_report rep;
@@ -378,6 +489,7 @@ int main(void)
 	tap_tmpdir(tmp, "bootcheck");
 	test_table();
 	test_runs();
+	test_edges();
 	test_activate();
 	test_release();
 	tap_rmtree(tmp);

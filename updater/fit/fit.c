@@ -131,10 +131,12 @@ static int fit_parse(const void *fit, size_t fit_size, uint64_t file_size, const
 	void *copy = NULL;
 	int ret;
 
-	/* the limits before any allocation; fit_check_blob() says more */
-	if (fit_size < FIT_PROBE_SIZE || fit_size > CONFIG_MAX_HEADER_SIZE) {
+	/* the limits before anything is read or allocated; fit_check_header() says more */
+	if (fit_size > CONFIG_MAX_HEADER_SIZE)
+		return sf_fail(err, SF_R_LIMIT, "header size %zu exceeds the limit %d", fit_size, CONFIG_MAX_HEADER_SIZE);
+	if (fit_size < FIT_PROBE_SIZE) {
 		ret = fit_check_header(fit, fit_size, err);
-		return ret ?: sf_fail(err, SF_R_LIMIT, "header size %zu is out of bounds", fit_size);
+		return ret ?: sf_fail(err, SF_R_MALFORMED, "header size %zu is too small", fit_size);
 	}
 	/* libfdt 1.6.1 refuses trees that are not 8-byte aligned */
 	if ((uintptr_t)fit % 8) {

@@ -61,6 +61,20 @@ struct env_ops {
 };
 
 struct env_uboot;
+struct uboot_ctx;
+
+/**
+ * struct env_uboot_medium - how a store reaches the environment's devices
+ * @store: write the environment prepared in @ctx; libuboot_env_store() itself
+ *         unless a test puts a faulty device in between (one that drops or
+ *         corrupts the write: the read-back must then fail the store).
+ *         Return: 0 or -errno.
+ * @priv:  its first argument
+ */
+struct env_uboot_medium {
+	int (*store)(void *priv, struct uboot_ctx *ctx);
+	void *priv;
+};
 
 /**
  * env_uboot_open() - the libubootenv back-end
@@ -76,6 +90,14 @@ struct env_uboot;
  */
 int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
 	__attribute__((warn_unused_result));
+
+/**
+ * env_uboot_open_on() - env_uboot_open() with stores going through @medium
+ * (copied; NULL means libuboot_env_store() directly)
+ * Return: as env_uboot_open().
+ */
+int env_uboot_open_on(struct env_uboot **out, const char *config, const struct env_uboot_medium *medium,
+		      struct sf_err *err) __attribute__((warn_unused_result));
 
 /** env_uboot_close() - release; NULL is accepted */
 void env_uboot_close(struct env_uboot *e);

@@ -64,7 +64,7 @@ int env_image_state(const uint8_t *c0, size_t len0, const uint8_t *c1, size_t le
  *        returned
  * @priv: passed to @fn
  * Return: 0, @fn's non-zero value, or -EINVAL when the data is not terminated
- * by an empty string within @size or an entry has no '='.
+ * by an empty string within @size or an entry has no '=' or no name ("=x").
  */
 int env_walk(const uint8_t *copy, size_t size, int (*fn)(void *priv, const char *name, const char *value),
 	     void *priv);

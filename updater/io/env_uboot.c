@@ -21,9 +21,21 @@
 struct env_uboot {
 	struct uboot_ctx *ctx;
 	struct env_config cfg;
+	struct env_uboot_medium medium;
 };
 
+static int direct_store(void *priv, struct uboot_ctx *ctx)
+{
+	return libuboot_env_store(ctx);
+}
+
 int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *err)
+{
+	return env_uboot_open_on(out, config, NULL, err);
+}
+
+int env_uboot_open_on(struct env_uboot **out, const char *config, const struct env_uboot_medium *medium,
+		      struct sf_err *err)
 {
 	struct env_uboot *e;
 	int ret;
@@ -31,6 +43,7 @@ int env_uboot_open(struct env_uboot **out, const char *config, struct sf_err *er
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return sf_fail_errno(err, SF_EFAIL, ENOMEM, "environment");
+	e->medium = medium ? *medium : (struct env_uboot_medium){ .store = direct_store };
 	ret = env_config_check(config, &e->cfg, err);
 	if (ret) {
 		free(e);
@@ -227,7 +240,7 @@ static int uboot_store(void *priv, const struct kv *vars)
 		goto out;
 	ret = apply(e->ctx, vars);
 	if (!ret)
-		ret = libuboot_env_store(e->ctx);
+		ret = e->medium.store(e->medium.priv, e->ctx);
 	libuboot_close(e->ctx);
 	if (ret)
 		goto out;

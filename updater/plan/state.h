@@ -238,7 +238,9 @@ void state_invalidate(struct comp_state *c, int slot);
 
 /**
  * state_arm() - env store (2) of an install: record the image in @slot (@img
- * says what it holds) and arm it as the trial with @tries tries
+ * says what it holds) and arm it as the trial with @tries tries. A bad or
+ * removed mark on @slot goes too, whether or not state_invalidate() ran
+ * before: an armed slot is never also bad.
  */
 void state_arm(struct comp_state *c, int slot, const struct slot_info *img, unsigned int tries);
 
@@ -258,9 +260,10 @@ bool state_spend_try(struct comp_state *c);
 
 /**
  * state_commit() - the trial passed: it becomes the active slot. Committing a
- * baseline raises the floor to its security version; a patch never does. A
- * removal record at or below what commits is dropped (a newer image arrived,
- * or the user forced the removed one back). No effect when nothing is armed.
+ * baseline raises the floor to its security version (never lowers it); a patch
+ * never changes the floor. A removal record at or below what commits is
+ * dropped (a newer image arrived, or the user forced the removed one back). No
+ * effect when nothing is armed.
  */
 void state_commit(struct comp_state *c);
 

@@ -3,6 +3,9 @@
  * The env corruption matrix: each of the two copies of a redundant environment
  * in each of 7 states — 49 combinations. Our reader (io/env_image) must pick the
  * same copy as libubootenv's fw_printenv, and refuse exactly when it refuses.
+ * Then two valid copies with equal flags but different data (the matrix's
+ * equal-flag pairs hold the same data, so they cannot tell the copies apart),
+ * and the entries env_walk() accepts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +69,21 @@ static size_t write_copy(int idx, enum st s)
 	return len;
 }
 
+/* Copy @idx: valid, flags @flags, the variables @data (@len bytes). */
+static void write_raw(int idx, uint8_t flags, const char *data, size_t len)
+{
+	static uint8_t buf[SIZE];
+	char path[96];
+	FILE *f;
+
+	if (env_make_copy(buf, SIZE, flags, data, len))
+		abort();
+	snprintf(path, sizeof(path), "%s/copy%d", dir, idx);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, SIZE, f) != SIZE || fclose(f))
+		abort();
+}
+
 static size_t read_copy(int idx, uint8_t *buf)
 {
 	char path[96];
@@ -126,6 +144,38 @@ static int fw_printenv(char *out, size_t size)
 	return pclose(p);
 }
 
+static int count(void *priv, const char *name, const char *value)
+{
+	(*(unsigned int *)priv)++;
+	return 0;
+}
+
+/* What the walk accepts as "name=value" entries. */
+static void test_walk(void)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+		int ret;
+		unsigned int n;
+		const char *what;
+	} cases[] = {
+		{ "a=1\0b=\0\0", 9, 0, 2, "entries with and without a value" },
+		{ "a=1\0=x\0\0", 9, -EINVAL, 1, "an entry without a name" },
+		{ "a=1\0noequals\0\0", 15, -EINVAL, 1, "an entry without '='" },
+	};
+	static uint8_t copy[SIZE];
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int n = 0;
+
+		if (env_make_copy(copy, SIZE, 1, cases[i].data, cases[i].len))
+			abort();
+		is_int(env_walk(copy, SIZE, count, &n), cases[i].ret, "env_walk: %s", cases[i].what);
+		is_int(n, cases[i].n, "  after %u entries", cases[i].n);
+	}
+}
+
 int main(void)
 {
 	static uint8_t c0[SIZE], c1[SIZE];
@@ -170,6 +220,26 @@ int main(void)
 		}
 	tap_diag("%u combinations, %u without a valid copy", agree, refused);
 	is_int(agree, 49, "all 49 combinations compared");
+
+	for (unsigned int k = 0; k < 4; k++) {
+		static const uint8_t flags[] = { 0, 1, 128, 255 };
+		static const char first[] = "sf_webkit_active=a\0gen=first\0", second[] = "sf_webkit_active=b\0gen=second\0";
+		int cur, rc;
+
+		write_raw(0, flags[k], first, sizeof(first));
+		write_raw(1, flags[k], second, sizeof(second));
+		cur = env_choose(c0, read_copy(0, c0), c1, read_copy(1, c1), SIZE);
+		ours[0] = '\0';
+		if (cur >= 0 && env_walk(cur ? c1 : c0, SIZE, collect, ours))
+			cur = -1;
+		sort_lines(ours);
+		rc = fw_printenv(theirs, sizeof(theirs));
+		is_int(cur, 0, "equal flags %u, different data: copy 1 is current", flags[k]);
+		ok(rc == 0 && !strcmp(ours, theirs), "  the same choice as fw_printenv");
+		if (rc || strcmp(ours, theirs))
+			tap_diag("ours:\n%s# fw_printenv (status %d):\n%s", ours, rc, theirs);
+	}
+	test_walk();
 	tap_rmtree(dir);
 	return tap_done();
 }

@@ -2,14 +2,18 @@
 /*
  * The environment back-end on real files: io/env_config.c parses and checks
  * fw_env.config; io/env_uboot.c stores through libubootenv in one store, keeps
- * the variables it does not own, reads back what it stored, and tells a blank
- * environment (-ENODATA) from one that holds data but no valid copy (-EBADMSG).
+ * the variables it does not own (sfboot is not sf_boot), reads back what it
+ * stored — so a device that drops or corrupts the write fails the store — and
+ * tells a blank environment (-ENODATA) from one that holds data but no valid
+ * copy (-EBADMSG).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libuboot.h>
 
 #include "io/env.h"
 #include "io/env_config.h"
@@ -40,6 +44,7 @@ static void test_parse(void)
 	ok(strstr(err.msg, "needs two (a redundant environment)") != NULL, "  message: %s", err.msg);
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x4000 0x4000\n/dev/x 0x8000 0x4000\n", &c, &err), -SF_ECONFIG,
 	       "three copies refused");
+	ok(strstr(err.msg, "lists more than two environment copies") != NULL, "  at the third line: %s", err.msg);
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x4000 0x2000\n", &c, &err), -SF_ECONFIG, "different sizes refused");
 	is_int(parse("/dev/x 0 0x4000\n/dev/x 0x2000 0x4000\n", &c, &err), -SF_ECONFIG, "overlapping copies refused");
 	is_int(parse("/dev/x 0 0x4000\n/dev/x zz 0x4000\n", &c, &err), -SF_ECONFIG, "bad offset refused");
@@ -167,6 +172,152 @@ static void test_uboot(void)
 	ok(strstr(err.msg, "does not exist") != NULL, "  message: %s", err.msg);
 }
 
+static char *fw_printenv_n(const char *name)
+{
+	static char line[128];
+	char cmd[512];
+	FILE *p;
+
+	line[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "fw_printenv -c %s -n %s 2>/dev/null", cfg, name);
+	p = popen(cmd, "r");
+	if (!p)
+		abort();
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	pclose(p);
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+/* Variables that merely start like ours are U-Boot's: never read, never dropped. */
+static void test_foreign(void)
+{
+	static const char data[] = "sfboot=mmc 0\0sf=1\0sfx_active=b\0sf_x_active=b\0sf_gone=1\0";
+	static uint8_t buf[0x8000];
+	static struct kv kv, back;
+	enum env_state state;
+	struct env_uboot *e;
+	struct sf_err err;
+
+	env_make_copy(buf, 0x4000, 3, data, sizeof(data));
+	memset(buf + 0x4000, 0, 0x4000);
+	make_env(buf, sizeof(buf));
+	if (env_uboot_open(&e, cfg, &err))
+		abort();
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "an env with sfboot, sf and sfx_active beside sf_x_active");
+	is_int(back.n, 2, "  only the two sf_ variables are read");
+	ok(!kv_get(&back, "sfboot") && !kv_get(&back, "sf") && !kv_get(&back, "sfx_active"),
+	   "  sfboot, sf and sfx_active are not state");
+	kv_clear(&kv);
+	if (kv_set(&kv, "sf_x_active", "a"))
+		abort();
+	is_int(env_uboot_ops.store(e, &kv), 0, "a store of another set");
+	env_uboot_close(e);
+	is_str(fw_printenv_n("sfboot"), "mmc 0", "  keeps sfboot (fw_printenv)");
+	is_str(fw_printenv_n("sf"), "1", "  keeps sf");
+	is_str(fw_printenv_n("sfx_active"), "b", "  keeps sfx_active");
+	is_str(fw_printenv_n("sf_gone"), "", "  drops sf_gone, which it owns");
+	is_str(fw_printenv_n("sf_x_active"), "a", "  and stores sf_x_active=a");
+}
+
+/*
+ * A device that lies: libubootenv writes and reports success (0.3.2 ignores
+ * fsync() and close() errors), but the bytes never arrive, arrive damaged, or
+ * arrive without their new flags byte, so the old copy stays current.
+ */
+enum fault { FAULT_NONE, FAULT_DROP, FAULT_CORRUPT, FAULT_OLD_FLAGS };
+
+static const char *const fault_name[] = { "a faithful device", "a device that drops the write",
+					  "a device that corrupts one byte of it",
+					  "a device that loses the new flags byte" };
+
+struct faulty {
+	enum fault fault;
+	unsigned int stores;
+};
+
+static size_t read_env(uint8_t *buf, size_t room)
+{
+	FILE *f = fopen(file, "rb");
+	size_t n;
+
+	if (!f)
+		abort();
+	n = fread(buf, 1, room, f);
+	fclose(f);
+	return n;
+}
+
+static int faulty_store(void *priv, struct uboot_ctx *ctx)
+{
+	static uint8_t before[0x8000], after[0x8000];
+	struct faulty *f = priv;
+	size_t n = read_env(before, sizeof(before)), c;
+	int ret;
+
+	ret = libuboot_env_store(ctx);
+	f->stores++;
+	if (ret || f->fault == FAULT_NONE)
+		return ret;
+	if (read_env(after, sizeof(after)) != n || n != 0x8000)
+		abort();
+	/* the copy that was written */
+	c = memcmp(before, after, 0x4000) ? 0 : 0x4000;
+	switch (f->fault) {
+	case FAULT_DROP:
+		memcpy(after, before, n);
+		break;
+	case FAULT_CORRUPT:
+		after[c + ENV_HDR_REDUND + 3] ^= 0x20;
+		break;
+	case FAULT_OLD_FLAGS:
+		/* one behind the other copy's, counting as U-Boot does (0 follows 255) */
+		after[c + 4] = (uint8_t)(after[(c ^ 0x4000) + 4] - 1);
+		break;
+	default:
+		abort();
+	}
+	make_env(after, n);
+	return 0;
+}
+
+static void test_readback(void)
+{
+	static uint8_t buf[0x8000];
+	static struct kv a, b, back;
+	struct faulty f = { FAULT_NONE, 0 };
+	struct env_uboot_medium medium = { faulty_store, &f };
+	enum env_state state;
+	struct env_uboot *e;
+	struct sf_err err;
+
+	memset(buf, 0xff, sizeof(buf));
+	make_env(buf, sizeof(buf));
+	is_int(env_uboot_open_on(&e, cfg, &medium, &err), 0, "open with a device between libubootenv and the file");
+	kv_clear(&a);
+	kv_clear(&b);
+	if (kv_set(&a, "sf_x_active", "a") || kv_set(&a, "sf_x_floor", "1") || kv_set(&b, "sf_x_active", "b") ||
+	    kv_set(&b, "sf_x_floor", "2"))
+		abort();
+	is_int(env_uboot_ops.store(e, &a), 0, "a store through a faithful device succeeds");
+	is_int(f.stores, 1, "  through the device");
+	for (int fault = FAULT_DROP; fault <= FAULT_OLD_FLAGS; fault++) {
+		f.fault = (enum fault)fault;
+		is_int(env_uboot_ops.store(e, &b), -EIO, "%s: the store fails (-EIO), its read-back saw it",
+		       fault_name[fault]);
+		is_int(env_uboot_ops.load(e, &back, &state), 0, "  the environment still reads");
+		is_int(state, ENV_VALID, "  a valid copy");
+		ok(kv_equal(&back, &a), "  with the set before the store: nothing is reported armed that is not");
+	}
+	is_int(f.stores, 4, "every store went through the device");
+	f.fault = FAULT_NONE;
+	is_int(env_uboot_ops.store(e, &b), 0, "the device faithful again: the store succeeds");
+	is_int(env_uboot_ops.load(e, &back, &state), 0, "  and reads back");
+	ok(kv_equal(&back, &b), "  the new set");
+	env_uboot_close(e);
+}
+
 int main(void)
 {
 	tap_tmpdir(dir, "envuboot");
@@ -174,6 +325,8 @@ int main(void)
 	snprintf(file, sizeof(file), "%s/uboot.env", dir);
 	test_parse();
 	test_uboot();
+	test_foreign();
+	test_readback();
 	tap_rmtree(dir);
 	return tap_done();
 }

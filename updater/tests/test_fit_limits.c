@@ -72,6 +72,23 @@ static void test_header_size(void)
 	is_reason(fit_header_size(blob, size, &hs, &err), &err, SF_R_LIMIT, "fit_header_size refuses it");
 	is_reason(fit_verify(blob, size, FIT_SIZE_UNKNOWN, kr, b, &err), &err, SF_R_LIMIT, "fit_verify refuses it too");
 	free(blob);
+	/* the length given is bounded before anything in it is read (or copied), whatever it declares */
+	{
+		uint8_t *big = calloc(1, (size_t)CONFIG_MAX_HEADER_SIZE + 4);
+		char want[96];
+
+		blob = padded(0, &size);
+		if (!big)
+			abort();
+		memcpy(big, blob, size);
+		snprintf(want, sizeof(want), "header size %d exceeds the limit %d", CONFIG_MAX_HEADER_SIZE + 4,
+			 CONFIG_MAX_HEADER_SIZE);
+		ok(fit_verify(big, (size_t)CONFIG_MAX_HEADER_SIZE + 4, FIT_SIZE_UNKNOWN, kr, b, &err) == -SF_EVERIFY &&
+			   !strcmp(err.msg, want),
+		   "a small header passed with a length over the limit: '%s'", err.msg);
+		free(big);
+		free(blob);
+	}
 	free(b);
 }
 

@@ -55,6 +55,20 @@ static void refused(void *blob, size_t size, int reason, const char *what)
 	refused_sized(blob, size, FIT_SIZE_UNKNOWN, reason, what);
 }
 
+/* As refused(), and the message holds @where: the one line must say what was wrong and where. */
+static void refused_saying(void *blob, size_t size, int reason, const char *where, const char *what)
+{
+	struct fit_bundle *b = calloc(1, sizeof(*b));
+	struct sf_err err;
+	int ret;
+
+	ret = verify(blob, size, FIT_SIZE_UNKNOWN, b, &err);
+	is_reason(ret, &err, reason, "%s: refused", what);
+	ok(strstr(err.msg, where) != NULL, "  the message says '%s': %s", where, err.msg);
+	free(b);
+	free(blob);
+}
+
 static void accepted(void *blob, size_t size, const char *what)
 {
 	struct fit_bundle *b = calloc(1, sizeof(*b));
@@ -209,6 +223,49 @@ static void test_forged(void)
 	set_u32(blob, SIG, "timestamp", 1);
 	set_u32(blob, IMG, "data-position", 8192);
 	accepted(blob, size, "signature timestamp and data-position are not signed");
+}
+
+/*
+ * @blob (freed) again, its signature value followed by @extra zero bytes: the
+ * value is not signed, so what the signature covers is unchanged.
+ */
+static void *longer_value(void *blob, size_t *size, int extra)
+{
+	uint8_t value[1024];
+	const void *v;
+	size_t room = *size + 64;
+	void *out = calloc(1, room);
+	int len, node;
+
+	if (!out || fdt_open_into(blob, out, (int)room))
+		abort();
+	free(blob);
+	node = fdt_path_offset(out, SIG);
+	v = fdt_getprop(out, node, "value", &len);
+	if (!v || len + extra > (int)sizeof(value))
+		abort();
+	memset(value, 0, sizeof(value));
+	memcpy(value, v, (size_t)len);
+	if (fdt_setprop(out, node, "value", value, len + extra) || fdt_pack(out))
+		abort();
+	*size = fdt_totalsize(out);
+	return out;
+}
+
+/* A genuine signature value with bytes after it: r||s is exactly 64 bytes, RSA the modulus' length. */
+static void test_value_length(void)
+{
+	size_t size;
+	void *blob;
+
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 0);
+	accepted(blob, size, "the signature value moved, not changed (the test's own control)");
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 1);
+	refused(blob, size, SF_R_SIGNATURE, "ECDSA value of 65 bytes (r||s and one more)");
+	blob = longer_value(fb_make_bundle(one, 1, &ec, &size), &size, 64);
+	refused(blob, size, SF_R_SIGNATURE, "ECDSA value of 128 bytes");
+	blob = longer_value(fb_make_bundle(one, 1, &dev, &size), &size, 1);
+	refused(blob, size, SF_R_SIGNATURE, "RSA-2048 value of 257 bytes");
 }
 
 static void test_keys(void)
@@ -394,20 +451,28 @@ static void test_structure(void)
 	fb_prop(t, CONF, "loadables", "webkit@1", 9);
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in an image name");
+	refused_saying(blob, size, SF_R_MALFORMED, "node '/images/webkit@1' has a unit address", "'@' in an image name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_rename(t, CONF, "conf@1");
 	fb_prop_str(t, "/configurations", "default", "conf@1");
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in a configuration name");
+	refused_saying(blob, size, SF_R_MALFORMED, "has a unit address", "'@' in a configuration name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_rename(t, IMG "/hash-1", "hash-1@0");
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
-	refused(blob, size, SF_R_MALFORMED, "'@' in a hash node name");
+	refused_saying(blob, size, SF_R_MALFORMED, "node '/images/webkit-1/hash-1@0' has a unit address",
+		       "'@' in a hash node name");
+
+	/* the root's name is empty (DTSpec): refused before any signature, saying so */
+	t = fb_bundle(one, 1, &dev);
+	fb_node_rename(t, "/", "fit");
+	blob = fb_build(t, 0, &size);
+	fb_tree_free(t);
+	refused_saying(blob, size, SF_R_MALFORMED, "root node has a name", "a root node with a name");
 
 	t = fb_bundle(one, 1, &dev);
 	fb_node_add(t, "/images", "webkit-1");
@@ -480,6 +545,20 @@ static void test_configuration(void)
 	refused(blob, size, SF_R_MALFORMED, "sha1 image hash");
 
 	t = fb_bundle(one, 1, &dev);
+	fb_prop_str(t, IMG "/hash-1", "algo", "sha224");
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, SF_R_MALFORMED, "sha224 image hash (32-byte value)");
+
+	t = fb_bundle(one, 1, &dev);
+	{
+		uint8_t v[33] = { 0 };
+
+		fb_prop(t, IMG "/hash-1", "value", v, sizeof(v));
+	}
+	blob = signed_tree(t, &dev, NULL, 0, &size);
+	refused(blob, size, SF_R_MALFORMED, "hash value of 33 bytes");
+
+	t = fb_bundle(one, 1, &dev);
 	fb_prop_str(t, CONF, "kernel", "webkit-1");
 	blob = signed_tree(t, &dev, std_inc, 4, &size);
 	refused(blob, size, SF_R_MALFORMED, "kernel = reference");
@@ -527,6 +606,25 @@ static void test_hashed_strings(void)
 	fb_sign(blob, SIG, &dev, NULL, 0, 8, true);
 	refused(blob, size, SF_R_SIGNATURE, "hashed-strings too short");
 
+	/* at the exact edge: the strings up to the last signed name's NUL, or one byte fewer */
+	{
+		struct fit_inc *inc = calloc(1, sizeof(*inc));
+		uint8_t digest[SHA256_LEN];
+		struct sf_err err;
+		uint32_t names_end = 0;
+
+		blob = fb_make_bundle(one, 1, &dev, &size);
+		if (!inc || fit_config_inc(blob, fdt_path_offset(blob, CONF), inc, &err) ||
+		    fit_signed_digest(blob, inc, fdt_size_dt_strings(blob), digest, &names_end, &err))
+			abort();
+		free(inc);
+		fb_sign(blob, SIG, &dev, NULL, 0, names_end, true);
+		accepted(blob, size, "hashed-strings ending with the last signed property name");
+		blob = fb_make_bundle(one, 1, &dev, &size);
+		fb_sign(blob, SIG, &dev, NULL, 0, names_end - 1, true);
+		refused(blob, size, SF_R_SIGNATURE, "hashed-strings one byte short of the last signed name");
+	}
+
 	t = fb_bundle(one, 1, &dev);
 	blob = fb_build(t, 0, &size);
 	fb_tree_free(t);
@@ -536,7 +634,9 @@ static void test_hashed_strings(void)
 
 		hs[1] = cpu_to_fdt32(fdt_size_dt_strings(blob) + 1);
 	}
-	refused(blob, size, SF_R_MALFORMED, "hashed-strings beyond the strings block");
+	/* refused by the signature node's own check, which names the node (the digest's bound would not) */
+	refused_saying(blob, size, SF_R_MALFORMED, "signature-1 of configuration 'conf-1': hashed-strings size",
+		       "hashed-strings beyond the strings block");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	{
@@ -606,14 +706,28 @@ static void test_external_data(void)
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	set_u32(blob, IMG, "data-position", 16);
-	refused(blob, size, SF_R_LAYOUT, "data-position inside the header");
+	refused_saying(blob, size, SF_R_LAYOUT, "lies inside the header", "data-position inside the header");
+
+	/* the header's last byte is still the header */
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", (uint32_t)size - 1);
+	refused_saying(blob, size, SF_R_LAYOUT, "lies inside the header", "data starting on the header's last byte");
+	blob = fb_make_bundle(one, 1, &dev, &size);
+	set_u32(blob, IMG, "data-position", (uint32_t)size);
+	accepted(blob, size, "data starting right after the header");
+
+	/* data placed in another order than loadables lists the images is not an overlap */
+	blob = fb_make_bundle(two, 2, &dev, &size);
+	set_u32(blob, IMG, "data-position", 4096 + 8192);
+	set_u32(blob, "/images/libc-1", "data-position", 4096);
+	accepted(blob, size, "libc's data before webkit's");
 
 	blob = fb_make_bundle(one, 1, &dev, &size);
 	refused_sized(blob, size, size - 1, SF_R_MALFORMED, "file smaller than its header (not verified: no bundle)");
 
 	blob = fb_make_bundle(two, 2, &dev, &size);
 	set_u32(blob, "/images/libc-1", "data-position", 4096 + 4999);
-	refused(blob, size, SF_R_LAYOUT, "overlapping images");
+	refused_saying(blob, size, SF_R_LAYOUT, "the data of images 'webkit-1' and 'libc-1' overlap", "overlapping images");
 
 }
 
@@ -888,6 +1002,12 @@ static void test_input(void)
 
 		*lenp = cpu_to_fdt32(0xfffffff0);
 		is_reason(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), &err, SF_R_MALFORMED, "huge property length");
+		/* by one byte: its 12 bytes of tag, length and name offset count too */
+		*lenp = cpu_to_fdt32(fdt_size_dt_struct(blob) - (uint32_t)off - 12 + 1);
+		is_reason(verify(blob, size, FIT_SIZE_UNKNOWN, b, &err), &err, SF_R_MALFORMED,
+			  "property length one byte past the block");
+		ok(strstr(err.msg, "property in '" IMG "' runs past the structure block") != NULL,
+		   "  the message names the node: %s", err.msg);
 	}
 	free(blob);
 	is_reason(fit_verify(junk, 0, 0, NULL, b, &err), &err, SF_R_KEYRING, "no keyring, no verification");
@@ -1023,6 +1143,15 @@ static void test_inspect(void)
 	is_reason(fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err), &err, SF_R_MALFORMED,
 		  "fit_inspect applies the structural checks");
 	free(blob);
+
+	/* without a signature to check, nothing else would see a second root */
+	t = fb_bundle(one, 1, &evil);
+	blob = fb_build(t, 1, &size);
+	fb_tree_free(t);
+	n = 1;
+	is_reason(fit_inspect(blob, size, FIT_SIZE_UNKNOWN, b, sigs, &n, &err), &err, SF_R_MALFORMED,
+		  "fit_inspect refuses a second root node");
+	free(blob);
 	free(b);
 }
 
@@ -1047,6 +1176,7 @@ int main(void)
 	test_valid();
 	test_forged();
 	test_keys();
+	test_value_length();
 	test_several_signatures();
 	test_hashed_nodes();
 	test_structure();

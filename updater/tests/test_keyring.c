@@ -75,6 +75,29 @@ static void verify_is(const struct keyring *kr, const char *name, const char *al
 	is_reason(ret, &err, reason, "%s: refused", what);
 }
 
+/*
+ * A valid signature (@sig, @len bytes, with room for one more; @rs a valid
+ * r||s) with bytes after it: a value is exactly the modulus' length (RSA) or
+ * 64 bytes (ECDSA), never a valid signature followed by anything.
+ */
+static void verify_lengths(const struct keyring *kr, const uint8_t *digest, uint8_t *sig, size_t len,
+			   const uint8_t rs[64])
+{
+	uint8_t longer[128] = { 0 };
+
+	sig[len] = 0;
+	verify_is(kr, "dev", "sha256,rsa2048", NULL, digest, sig, len + 1, SF_R_SIGNATURE,
+		  "valid RSA signature and one byte more");
+	memcpy(longer, rs, 64);
+	verify_is(kr, "ec", "sha256,ecdsa256", NULL, digest, longer, 65, SF_R_SIGNATURE,
+		  "valid r||s and one zero byte more");
+	memcpy(longer + 64, rs, 64);
+	verify_is(kr, "ec", "sha256,ecdsa256", NULL, digest, longer, 128, SF_R_SIGNATURE,
+		  "valid r||s twice");
+	verify_is(kr, "ec", "sha256,ecdsa256", NULL, digest, longer, 63, SF_R_SIGNATURE,
+		  "r||s one byte short");
+}
+
 static void test_folders(const struct fb_key *dev)
 {
 	char cmd[1024];
@@ -196,6 +219,7 @@ static void test_verify(const struct fb_key *dev, const struct fb_key *ec)
 		mbedtls_mpi_free(&s);
 	}
 	verify_is(kr, "ec", "sha256,ecdsa256", NULL, digest, bad, 64, 0, "raw r||s ECDSA signature");
+	verify_lengths(kr, digest, sig, len, bad);
 	verify_is(kr, "ec", "sha256,ecdsa256", NULL, digest, esig, elen, SF_R_SIGNATURE,
 		  "DER ECDSA signature refused");
 	verify_is(kr, "ec", "sha256,ecdsa256", NULL, other, bad, 64, SF_R_SIGNATURE,

@@ -80,6 +80,16 @@ static void test_board_and_floor(void)
 	is_int(plan(&p, &err), 0, "same security version as the floor is allowed (reinstall)");
 
 	board();
+	strcpy(b.board, "qemu-x86");
+	image("webkit", "26.4", NULL, 6);
+	refused("bundle is for board 'qemu-x86', this board is 'qemu-x86_64'", "board named by a prefix of ours refused");
+
+	board();
+	strcpy(b.board, "qemu-x86_64-v2");
+	image("webkit", "26.4", NULL, 6);
+	refused("bundle is for board 'qemu-x86_64-v2'", "board whose name starts with ours refused");
+
+	board();
 	image("chromium", "1.0", NULL, 1);
 	refused("component 'chromium', which this board does not have", "unknown component refused");
 
@@ -87,6 +97,11 @@ static void test_board_and_floor(void)
 	sizes[0][SLOT_B] = 4095;
 	image("webkit", "26.4", NULL, 6);
 	refused("image of webkit is 4096 bytes, slot b holds only 4095", "image larger than its slot refused");
+
+	board();
+	sizes[0][SLOT_B] = 4096;
+	image("webkit", "26.4", NULL, 6);
+	is_int(plan(&p, &err), 0, "an image exactly the size of its slot is planned");
 }
 
 /* A delta's slot needs are the sizes it makes and reads, not its payload's. */

@@ -46,6 +46,7 @@ static void test_roundtrip(void)
 	is_str(kv_get(&env, "sf_webkit_a_sv"), "5", "factory security version");
 	is_str(kv_get(&env, "sf_webkit_floor"), "5", "factory floor");
 	ok(kv_get(&env, "sf_webkit_trial") == NULL, "no trial variable when none is armed");
+	ok(kv_get(&env, "sf_webkit_tries") == NULL, "no tries variable either");
 	ok(kv_get(&env, "sf_kernel_a_ver") == NULL, "empty slot has no version variable");
 	is_str(kv_get(&env, "sf_kernel_floor"), "0", "floor 0");
 
@@ -54,6 +55,14 @@ static void test_roundtrip(void)
 	kv_clear(&env2);
 	is_int(state_to_env(&st2, &env2, &err), 0, "written again");
 	ok(kv_equal(&env, &env2), "same variables");
+
+	/* a trial armed, then committed: its variables go from the env */
+	state_arm(&st.c[0], SLOT_B, &(struct slot_info){ .version = "26.3 (a)", .sv = 6 }, 3);
+	is_int(state_to_env(&st, &env, &err), 0, "armed state written");
+	is_str(kv_get(&env, "sf_webkit_tries"), "3", "  sf_webkit_tries = 3");
+	state_commit(&st.c[0]);
+	is_int(state_to_env(&st, &env, &err), 0, "committed state written over it");
+	ok(!kv_get(&env, "sf_webkit_trial") && !kv_get(&env, "sf_webkit_tries"), "  sf_webkit_trial and sf_webkit_tries deleted");
 }
 
 static void test_grammar(void)
@@ -159,6 +168,22 @@ static void test_transitions(void)
 	is_int(state_remove(&c, &err), 0, "removing an armed trial");
 	is_int(c.active, SLOT_B, "active unchanged");
 	is_int(state_slot(&c, SLOT_A), SLOT_REMOVED, "dropped trial marked removed");
+
+	/* arming stands on its own: without store (1) before it, the bad mark still goes */
+	state_init_comp(&c, "webkit", "26.3", 5);
+	c.bad = SLOT_B;
+	c.bad_why = BAD_FAILED;
+	state_arm(&c, SLOT_B, &(struct slot_info){ .version = "26.3 (a)", .sv = 6 }, 3);
+	is_int(c.bad, SLOT_NONE, "arming a slot marked bad drops the mark");
+	state_commit(&c);
+	is_int(state_slot(&c, SLOT_A), SLOT_GOOD, "  so once it commits, the slot it left is good");
+	is_int(state_remove(&c, &err), 0, "  and can be returned to");
+
+	/* the floor only rises: a baseline below it (the env edited by hand) commits without lowering it */
+	state_init_comp(&c, "webkit", "26.3", 9);
+	state_arm(&c, SLOT_B, &(struct slot_info){ .version = "26.1", .sv = 4 }, 3);
+	state_commit(&c);
+	is_int(c.floor, 9, "committing a baseline below the floor leaves the floor");
 
 	state_init_comp(&c, "webkit", NULL, 0);
 	is_int(state_remove(&c, &err), -SF_EPOLICY, "nothing to remove to on a fresh component");

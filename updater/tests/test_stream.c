@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * core/stream.c: the read/hash/write/verify pipeline on fake slots: every image
- * size around the chunk boundaries lands byte-exact with the right digest; a
- * device that returns other bytes than written, a failing write or flush, and
+ * size around the chunk boundaries lands byte-exact with the right digest, also
+ * where the read-back bypasses the cache (so each chunk must be flushed before
+ * it is read back); a device that returns other bytes than written, a failing write or flush, and
  * a stream that ends early are each reported and named.
  */
 #include <errno.h>
@@ -62,16 +63,24 @@ int main(void)
 		data[i] = (uint8_t)(i * 131 + (i >> 9));
 	fake_slots_add(&fs, "/dev/x", SLOT);
 
-	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		memset(fs.dev[0].volatile_, 0xee, SLOT);
-		if (copy(&fs, sizes[k], sizes[k], digest, &err) == 0 && !sha256_buf(data, sizes[k], want) &&
-		    !memcmp(digest, want, 32) && !memcmp(fs.dev[0].volatile_, data, sizes[k]) &&
-		    (sizes[k] == SLOT || fs.dev[0].volatile_[sizes[k]] == 0xee))
-			good++;
-		else
-			tap_diag("size %llu: %s", (unsigned long long)sizes[k], err.msg);
+	/* then again on a device whose reads bypass the cache: each chunk is flushed before it is read back */
+	for (int cache = 0; cache <= 1; cache++) {
+		good = 0;
+		fs.cache = cache;
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			memset(fs.dev[0].volatile_, 0xee, SLOT);
+			memset(fs.dev[0].cached, 0xee, SLOT);
+			if (copy(&fs, sizes[k], sizes[k], digest, &err) == 0 && !sha256_buf(data, sizes[k], want) &&
+			    !memcmp(digest, want, 32) && !memcmp(fs.dev[0].volatile_, data, sizes[k]) &&
+			    (sizes[k] == SLOT || fs.dev[0].volatile_[sizes[k]] == 0xee))
+				good++;
+			else
+				tap_diag("size %llu: %s", (unsigned long long)sizes[k], err.msg);
+		}
+		is_int(good, sizeof(sizes) / sizeof(sizes[0]), "every size lands byte-exact, with its digest, nothing beyond%s",
+		       cache ? " (reads bypassing the cache)" : "");
 	}
-	is_int(good, sizeof(sizes) / sizeof(sizes[0]), "every size lands byte-exact, with its digest, nothing beyond");
+	fs.cache = false;
 
 	fs.reads = 0;
 	fs.corrupt_read = 3;
@@ -87,6 +96,28 @@ int main(void)
 	ok(strstr(err.msg, "slot b of test (/dev/x)") && strstr(err.msg, "No space left"), "  says which: %s",
 	   err.msg);
 	fs.fail_call = 0;
+
+	/* each kind of call failing, named as what it is (the pipeline goes on with nothing it failed) */
+	{
+		static const struct {
+			char kind;
+			const char *want;
+		} kinds[] = {
+			{ 'w', "cannot write slot b of test (/dev/x) at byte 16384: No space left on device" },
+			{ 'f', "cannot read back slot b of test (/dev/x) at byte 16384: No space left on device" },
+			{ 'r', "cannot read back slot b of test (/dev/x) at byte 16384: No space left on device" },
+		};
+
+		for (unsigned int k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			memset(fs.kind_calls, 0, sizeof(fs.kind_calls));
+			fs.fail_kind = kinds[k].kind;
+			fs.fail_nth = 3;
+			is_int(copy(&fs, 5 * CHUNK, 5 * CHUNK, digest, &err), -SF_EIO, "the third %s fails: I/O error",
+			       kinds[k].kind == 'w' ? "write" : kinds[k].kind == 'f' ? "flush" : "read");
+			is_str(err.msg, kinds[k].want, "  named");
+		}
+		fs.fail_kind = 0;
+	}
 
 	is_int(copy(&fs, 5 * CHUNK, 3 * CHUNK + 5, digest, &err), -SF_EINPUT, "a stream that ends early: retry");
 	is_int(err.reason, SF_R_INPUT_TRUNCATED, "  input-truncated");

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
+# test-tier: qemu
 #
 # The U-Boot boot script (boot/boot.cmd) in the real U-Boot: Debian's qemu-x86
 # ROM runs in QEMU (TCG) on a disk laid out like the qemu-x86 board

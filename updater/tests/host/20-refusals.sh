@@ -30,6 +30,15 @@ refused "$board/other-base.fit" 4 "patch needs baseline 26.9, slot a holds 26.3"
 make_bundle "$board/big.fit" kernel 1.0 1 >/dev/null
 truncate -s 512K "$board/slots/kernel_b.img"
 refused "$board/big.fit" 4 "image of kernel is 1048576 bytes, slot b holds only 524288" "image larger than its slot"
+truncate -s 1048575 "$board/slots/kernel_b.img"
+refused "$board/big.fit" 4 "slot b holds only 1048575" "image one byte larger than its slot"
+truncate -s 1M "$board/slots/kernel_b.img"
+sf install "$board/big.fit" >/dev/null
+ok $? "an image of exactly its slot's size installs"
+cmp -s "$board/kernel-1.img" "$board/slots/kernel_b.img"
+ok $? "  the slot holds it byte for byte"
+is "$(stat -c %s "$board/slots/kernel_b.img")" 1048576 "  and keeps its size"
+is "$(env_get sf_kernel_trial)" b "  armed"
 truncate -s 8M "$board/slots/kernel_b.img"
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$board/signing/evil.key" 2>/dev/null

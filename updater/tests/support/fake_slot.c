@@ -18,7 +18,8 @@ void fake_slots_add(struct fake_slots *fs, const char *path, size_t size)
 	d->size = size;
 	d->durable = calloc(1, size);
 	d->volatile_ = calloc(1, size);
-	if (!d->durable || !d->volatile_)
+	d->cached = calloc(1, size);
+	if (!d->durable || !d->volatile_ || !d->cached)
 		abort();
 }
 
@@ -39,6 +40,7 @@ void fake_slots_power_cycle(struct fake_slots *fs, int lost)
 			memcpy(d->volatile_, d->durable, d->size);
 		else
 			memcpy(d->durable, d->volatile_, d->size);
+		memcpy(d->cached, d->volatile_, d->size);
 	}
 }
 
@@ -47,6 +49,7 @@ void fake_slots_copy(struct fake_slots *dst, const struct fake_slots *src)
 	for (unsigned int i = 0; i < src->n; i++) {
 		memcpy(dst->dev[i].durable, src->dev[i].durable, src->dev[i].size);
 		memcpy(dst->dev[i].volatile_, src->dev[i].volatile_, src->dev[i].size);
+		memcpy(dst->dev[i].cached, src->dev[i].cached, src->dev[i].size);
 	}
 }
 
@@ -55,14 +58,21 @@ void fake_slots_free(struct fake_slots *fs)
 	for (unsigned int i = 0; i < fs->n; i++) {
 		free(fs->dev[i].durable);
 		free(fs->dev[i].volatile_);
+		free(fs->dev[i].cached);
 	}
 	fs->n = 0;
 }
 
-/* Count a call; the injected fault, or 0. */
-static int fault(struct fake_slots *fs)
+/* Count a call of @kind; the injected fault, or 0. */
+static int fault(struct fake_slots *fs, char kind)
 {
+	static const char kinds[] = "wrf";
+	const char *k = kind ? strchr(kinds, kind) : NULL;
+	unsigned int nth = k ? ++fs->kind_calls[k - kinds] : 0;
+
 	fs->calls++;
+	if (fs->fail_kind && kind == fs->fail_kind && nth == fs->fail_nth)
+		return fs->fail_errno;
 	return fs->fail_call && fs->calls == fs->fail_call ? fs->fail_errno : 0;
 }
 
@@ -70,7 +80,7 @@ static int fake_size(void *priv, const char *path, uint64_t *size)
 {
 	struct fake_slots *fs = priv;
 	struct fake_dev *d;
-	int ret = fault(fs);
+	int ret = fault(fs, 'z');
 
 	if (ret)
 		return ret;
@@ -85,7 +95,7 @@ static int fake_open(void *priv, const char *path, enum slot_mode mode, void **h
 {
 	struct fake_slots *fs = priv;
 	struct handle *hd;
-	int ret = fault(fs);
+	int ret = fault(fs, 'o');
 
 	(void)mode;
 	if (ret)
@@ -107,7 +117,7 @@ static int fake_write(void *h, const void *buf, size_t len, uint64_t off)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'w');
 
 	if (ret)
 		return ret;
@@ -119,15 +129,19 @@ static int fake_write(void *h, const void *buf, size_t len, uint64_t off)
 		return -EIO;
 	case POWER_TEAR_AND_DIE:
 		memcpy(d->volatile_ + off, buf, len / 2);
+		memcpy(d->cached + off, buf, len / 2);
 		return -EIO;
 	case POWER_DO_AND_DIE:
 		memcpy(d->volatile_ + off, buf, len);
+		memcpy(d->cached + off, buf, len);
 		hd->fs->writes++;
 		return -EIO;
 	case POWER_DO:
 		break;
 	}
-	memcpy(d->volatile_ + off, buf, len);
+	memcpy(d->cached + off, buf, len);
+	if (!hd->fs->cache)
+		memcpy(d->volatile_ + off, buf, len);
 	hd->fs->writes++;
 	return 0;
 }
@@ -136,7 +150,7 @@ static int fake_read(void *h, void *buf, size_t len, uint64_t off)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'r');
 
 	if (ret)
 		return ret;
@@ -154,16 +168,22 @@ static int fake_read(void *h, void *buf, size_t len, uint64_t off)
 static int fake_flush(void *h, uint64_t off, uint64_t len)
 {
 	struct handle *hd = h;
+	struct fake_dev *d = hd->dev;
+	int ret = fault(hd->fs, 'f');
 
-	(void)off, (void)len;
-	return fault(hd->fs);
+	if (ret)
+		return ret;
+	if (off > d->size || len > d->size - off)
+		return -EINVAL;
+	memcpy(d->volatile_ + off, d->cached + off, len);
+	return 0;
 }
 
 static int fake_sync(void *h)
 {
 	struct handle *hd = h;
 	struct fake_dev *d = hd->dev;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 's');
 
 	if (ret)
 		return ret;
@@ -177,6 +197,7 @@ static int fake_sync(void *h)
 	case POWER_DO:
 		break;
 	}
+	memcpy(d->volatile_, d->cached, d->size);
 	memcpy(d->durable, d->volatile_, d->size);
 	return 0;
 }
@@ -184,7 +205,7 @@ static int fake_sync(void *h)
 static int fake_close(void *h)
 {
 	struct handle *hd = h;
-	int ret = fault(hd->fs);
+	int ret = fault(hd->fs, 'c');
 
 	free(hd);
 	return ret;

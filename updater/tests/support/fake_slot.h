@@ -4,11 +4,13 @@
  * the power-cut simulator: writes land in a volatile copy that reads see at
  * once; sync makes them durable; a power cycle either keeps (cut before, after,
  * torn) or drops (cut "lost") what was not synced. Faults can be injected into
- * any call.
+ * any call. With @cache set, writes first sit in a cache that reads bypass
+ * (O_DIRECT on a block device): only flush or sync lets a read see them.
  */
 #ifndef SF_FAKE_SLOT_H
 #define SF_FAKE_SLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +24,7 @@ struct fake_dev {
 	size_t size;
 	uint8_t *durable;  /* what survives a power cut */
 	uint8_t *volatile_; /* what reads see now */
+	uint8_t *cached;    /* volatile_ plus writes not yet flushed (only differs with @cache) */
 };
 
 /**
@@ -34,10 +37,18 @@ struct fake_dev {
  *              (-EINTR and short transfers are the back-end's to retry and
  *              are not injected here)
  * @fail_errno: a negative errno
+ * @fail_kind:  when set ('w' write, 'r' read, 'f' flush), call number
+ *              @fail_nth of that kind fails with @fail_errno (each kind comes
+ *              from one thread of the stream pipeline, so, unlike @fail_call,
+ *              which call that is does not depend on thread timing)
+ * @fail_nth:   see @fail_kind
+ * @kind_calls: calls so far of each kind: write, read, flush
  * @writes:     write calls that changed something
  * @reads:      read calls so far
  * @corrupt_read: when non-zero, read call number @corrupt_read returns its
  *              data with one bit flipped (a device that lies)
+ * @cache:      writes reach the device (volatile_) only when flushed or
+ *              synced; reads see the device (not used with @power)
  */
 struct fake_slots {
 	struct fake_dev dev[FAKE_SLOTS_MAX];
@@ -46,9 +57,13 @@ struct fake_slots {
 	unsigned int calls;
 	unsigned int fail_call;
 	int fail_errno;
+	char fail_kind;
+	unsigned int fail_nth;
+	unsigned int kind_calls[3];
 	unsigned int writes;
 	unsigned int reads;
 	unsigned int corrupt_read;
+	bool cache;
 };
 
 /** fake_slots_add() - a zeroed device of @size bytes at @path */
