@@ -13,7 +13,7 @@ static int env_verdict(const struct sf_ctx *ctx, int ret, enum env_state state, 
 
 	if (ret == -E2BIG)
 		return sf_fail(err, SF_R_ENV_MALFORMED,
-			       "the environment (%s) holds sf_* variables slotflip cannot have written (more than %d, a name over %d or a value over %d characters)",
+			       "the environment (%s) holds sf_* variables slotflip cannot have written (more than %d, a name over %d characters, a value over %d or one holding a newline)",
 			       cfg, KV_MAX, KV_NAME_MAX - 1, KV_VALUE_MAX - 1);
 	if (ret)
 		return sf_fail_errno(err, sf_errno_reason(ret, SF_R_ENV_IO), ret, "cannot read the environment (%s)", cfg);
