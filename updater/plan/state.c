@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/text.h"
+
 #define VAR_MAX KV_NAME_MAX
 
 const char *slot_name(int slot)
@@ -199,6 +201,15 @@ static int parse_removed(const char *v, struct removed_info *r)
 	return 0;
 }
 
+/* A variable that does not parse: its value, made printable, in the message (the env is untrusted). */
+static int env_bad(const char *name, const char *v, const char *what, struct sf_err *err)
+{
+	char shown[KV_VALUE_MAX];
+
+	return sf_fail(err, SF_R_ENV_MALFORMED, "%s = '%s' is not %s", name,
+		       sf_text_sanitize(shown, sizeof(shown), v, strlen(v)), what);
+}
+
 static int comp_slots_from_env(struct comp_state *c, const struct kv *env, const char *comp, struct sf_err *err)
 {
 	char name[VAR_MAX], suffix[8];
@@ -233,9 +244,9 @@ static int comp_slots_from_env(struct comp_state *c, const struct kv *env, const
 	return 0;
 
 bad_number:
-	return sf_fail(err, SF_R_ENV_MALFORMED, "%s = '%s' is not a number", name, v);
+	return env_bad(name, v, "a number", err);
 bad_value:
-	return sf_fail(err, SF_R_ENV_MALFORMED, "%s = '%s' is not a valid value", name, v);
+	return env_bad(name, v, "a valid value", err);
 }
 
 static int comp_from_env(struct comp_state *c, const struct kv *env, const char *comp, struct sf_err *err)
@@ -295,9 +306,9 @@ static int comp_from_env(struct comp_state *c, const struct kv *env, const char 
 	return comp_slots_from_env(c, env, comp, err);
 
 bad_number:
-	return sf_fail(err, SF_R_ENV_MALFORMED, "%s = '%s' is not a number", name, v);
+	return env_bad(name, v, "a number", err);
 bad_value:
-	return sf_fail(err, SF_R_ENV_MALFORMED, "%s = '%s' is not a valid value", name, v);
+	return env_bad(name, v, "a valid value", err);
 }
 
 int state_from_env(struct sys_state *st, const struct kv *env, const char *const names[], unsigned int n,

@@ -271,6 +271,15 @@ static void test_records(void)
 	ok(st.c[0].broken && !st.c[1].broken, "webkit is broken, the kernel is not");
 	is_int(st.c[0].why.reason, SF_R_ENV_MALFORMED, "  reason env-malformed: %s", st.c[0].why.msg);
 	is_int(st.c[1].active, SLOT_B, "  the kernel reads");
+	{
+		struct kv esc = env;
+		struct sys_state s2;
+
+		set(&esc, "sf_kernel_fail", "health-check-failed \033[31mred");
+		is_int(state_from_env(&s2, &esc, names, 2, &err), 0, "a record holding a terminal escape");
+		ok(s2.c[1].broken && !strchr(s2.c[1].why.msg, '\033') && strstr(s2.c[1].why.msg, "'health-check-failed ?[31mred'"),
+		   "  the kernel is broken and its message shows the value made printable: %s", s2.c[1].why.msg);
+	}
 	env2 = env;
 	st.c[1].floor = 3;
 	is_int(state_to_env(&st, &env2, &err), 0, "written");
