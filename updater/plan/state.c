@@ -118,15 +118,6 @@ static bool reason_text(const char *v, size_t len)
 	return true;
 }
 
-/* Printable ASCII without '\\' and '=' (what U-Boot and the environment keep). */
-static bool plain_text(const char *v)
-{
-	for (; *v; v++)
-		if (*v < 0x20 || *v > 0x7e || *v == '\\' || *v == '=')
-			return false;
-	return true;
-}
-
 /* 16 lowercase hex digits, or "". */
 static bool id_valid(const char *v)
 {
@@ -150,7 +141,7 @@ static int parse_fail(const char *v, struct fail_info *f)
 
 	if (!*v)
 		return 0;
-	if (!reason_text(v, rlen) || (sp && !plain_text(sp + 1)))
+	if (!reason_text(v, rlen) || (sp && !sf_text_valid(sp + 1, strlen(sp + 1))))
 		return -EINVAL;
 	memcpy(f->reason, v, rlen);
 	f->reason[rlen] = '\0';
